@@ -1,0 +1,5 @@
+"""OpenAI assistant runs as Pulumi resources.
+
+Importing this package does not import ``openai``: the client is loaded only when a provider method
+first talks to the API, so ``pulumi preview`` stays fast.
+"""
