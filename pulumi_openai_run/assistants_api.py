@@ -1,0 +1,298 @@
+"""Assistants v2 backend: the API calls a Run makes, each retried where that is safe.
+
+All mapping between API objects and the Run's fields lives in ``assistants_mapping`` (pure); this
+module is the I/O edge. openai's own retries are off (``max_retries=0``): a create is repeated only
+after checking that the lost attempt did not create a run after all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, TypeVar
+
+import openai
+from openai import OpenAI
+
+from . import assistants_mapping as mapping
+from .backend import RunView
+from .errors import ApiError
+from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+
+warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
+
+T = TypeVar("T")
+
+STEP_PAGE_SIZE = 100
+FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+_BUSY_THREAD = "already has an active run"
+
+
+def is_transient(error: BaseException) -> bool:
+    """Errors worth repeating the same request for: rate limits, server errors, lost connections."""
+    if isinstance(error, openai.APIConnectionError):  # includes timeouts
+        return True
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code in (408, 409, 429) or error.status_code >= 500
+    return False
+
+
+def is_busy_thread(error: BaseException) -> bool:
+    return isinstance(error, openai.BadRequestError) and _BUSY_THREAD in str(error.message)
+
+
+def outcome_unknown(error: BaseException) -> bool:
+    """Did the server perhaps process the request although we got no good answer?"""
+    if isinstance(error, openai.APIConnectionError):
+        return True
+    return isinstance(error, openai.APIStatusError) and error.status_code >= 500
+
+
+def retry_after(error: BaseException) -> float | None:
+    """The server's Retry-After (``retry-after-ms`` or ``retry-after`` seconds), if any."""
+    if not isinstance(error, openai.APIStatusError):
+        return None
+    headers = error.response.headers
+    try:
+        if headers.get("retry-after-ms") is not None:
+            return float(headers["retry-after-ms"]) / 1000
+        if headers.get("retry-after") is not None:
+            return float(headers["retry-after"])
+    except ValueError:
+        return None
+    return None
+
+
+def _as_dict(model: Any) -> dict[str, Any]:
+    return dict(model.model_dump(mode="json"))
+
+
+def _view(run: Mapping[str, Any], poll_after: float | None = None,
+          messages: list[dict[str, Any]] | None = None) -> RunView:
+    required = (run.get("required_action") or {}).get("submit_tool_outputs") or {}
+    functions = [
+        (call.get("function") or {}).get("name", "?") for call in required.get("tool_calls") or []
+    ]
+    return RunView(
+        id=run["id"],
+        status=run["status"],
+        outputs=mapping.run_outputs(run),
+        poll_after=poll_after,
+        messages=messages,
+        pending_functions=functions,
+        raw=dict(run),
+    )
+
+
+class AssistantsBackend:
+    """Runs on the Assistants v2 API (``/threads/{thread_id}/runs``)."""
+
+    active = mapping.ACTIVE
+    succeeded = mapping.SUCCEEDED
+    failed = mapping.FAILED
+
+    def __init__(self, client: OpenAI, request_timeout: float) -> None:
+        self._client = client
+        self._request_timeout = request_timeout
+
+    @property
+    def _runs(self) -> Any:
+        return self._client.beta.threads.runs
+
+    # --- create ------------------------------------------------------------------------------------
+
+    def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        thread_id = inputs["thread_id"]
+        params, known = self._create_request(inputs, deadline)
+
+        def attempt() -> RunView:
+            try:
+                return _view(_as_dict(self._runs.create(thread_id, **params)))
+            except Exception as error:
+                found = self._find_created(error, thread_id, params, known, deadline)
+                if found is not None:
+                    return found
+                raise
+
+        return self._create_call(attempt, deadline, "create a run")
+
+    def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        thread_id = inputs["thread_id"]
+        params, known = self._create_request(inputs, deadline)
+        found: list[RunView] = []
+
+        def open_stream() -> Any:
+            try:
+                timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
+                return self._runs.create(thread_id, stream=True, timeout=timeout, **params)
+            except Exception as error:
+                view = self._find_created(error, thread_id, params, known, deadline)
+                if view is not None:
+                    found.append(view)
+                    return None
+                raise
+
+        stream = self._create_call(open_stream, deadline, "create a run")
+        if stream is None:
+            return found[0]
+        view = self._consume(stream, deadline)
+        if view is None:  # the stream broke before it named the run: find it by its marker
+            view = self._find_created(ConnectionError(), thread_id, params, known, deadline)
+        if view is None:
+            raise ApiError("The run's event stream ended before the run was created; no run was made.")
+        return view
+
+    def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
+        """Follow the events; ``None`` when the stream broke before the run was announced."""
+        run: dict[str, Any] | None = None
+        messages: list[dict[str, Any]] = []
+        try:
+            for event in stream:
+                name = str(event.event)
+                if name.startswith("thread.run.") and not name.startswith("thread.run.step"):
+                    run = _as_dict(event.data)
+                elif name == "thread.message.completed":
+                    messages.append(_as_dict(event.data))
+                if run is not None and (run["status"] not in self.active or run["status"] == "requires_action"):
+                    break
+                if deadline.expired():
+                    break
+        except Exception:  # a broken stream: the caller polls from here on
+            pass
+        finally:
+            stream.close()
+        if run is None:
+            return None
+        terminal = run["status"] not in self.active
+        mine = [m for m in messages if m.get("run_id") == run["id"]]
+        return _view(run, messages=mine if terminal else None)
+
+    def _create_request(self, inputs: Mapping[str, Any], deadline: Deadline) -> tuple[dict[str, Any], set[str] | None]:
+        """The create body with a fresh marker; with no room for one (16 metadata keys), the ids of
+        the thread's recent runs, so that a run made by a lost request can still be told apart."""
+        params = mapping.create_params(inputs, secrets.token_hex(12))
+        if mapping.TOKEN_KEY in (params.get("metadata") or {}):
+            return params, None
+        recent = self._call(
+            lambda: self._runs.list(inputs["thread_id"], limit=100, order="desc"), deadline, "list runs"
+        )
+        return params, {run.id for run in recent.data}
+
+    def _find_created(self, error: BaseException, thread_id: str, params: Mapping[str, Any],
+                      known: set[str] | None, deadline: Deadline) -> RunView | None:
+        if not (outcome_unknown(error) or isinstance(error, ConnectionError)):
+            return None
+        page = self._call(lambda: self._runs.list(thread_id, limit=20, order="desc"), deadline, "list runs")
+        for run in page.data:
+            data = _as_dict(run)
+            if mapping.matches_request(data, params, known):
+                return _view(data)
+        return None
+
+    def _create_call(self, attempt: Callable[[], T], deadline: Deadline, what: str) -> T:
+        try:
+            return with_retries(
+                attempt, deadline, lambda e: is_transient(e) or is_busy_thread(e), retry_after
+            )
+        except openai.APIStatusError as error:
+            raise self._api_error(what, error) from error
+
+    # --- reading and changing a run ------------------------------------------------------------
+
+    def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        def retrieve() -> RunView:
+            raw = self._runs.with_raw_response.retrieve(run_id, thread_id=inputs["thread_id"])
+            hint = raw.headers.get("openai-poll-after-ms")
+            poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
+            return _view(_as_dict(raw.parse()), poll_after=poll_after)
+
+        try:
+            return self._call(retrieve, deadline, f"retrieve run {run_id}")
+        except ApiError as error:
+            if isinstance(error.__cause__, openai.NotFoundError):
+                return None
+            raise
+
+    def cancel(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        thread_id = inputs["thread_id"]
+        try:
+            return self._call(
+                lambda: _view(_as_dict(self._runs.cancel(run_id, thread_id=thread_id))),
+                deadline, f"cancel run {run_id}",
+            )
+        except ApiError as error:
+            cause = error.__cause__
+            if isinstance(cause, openai.NotFoundError):
+                return None
+            if isinstance(cause, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
+                return self.get(inputs, run_id, deadline)
+            raise
+
+    def set_metadata(self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str],
+                     deadline: Deadline) -> RunView:
+        return self._call(
+            lambda: _view(_as_dict(
+                self._runs.update(run_id, thread_id=inputs["thread_id"], metadata=dict(metadata))
+            )),
+            deadline, f"update the metadata of run {run_id}",
+        )
+
+    def details(self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline) -> dict[str, Any]:
+        thread_id = inputs["thread_id"]
+        steps = self._list_all(
+            lambda after: self._runs.steps.list(
+                view.id, thread_id=thread_id, limit=STEP_PAGE_SIZE, order="asc",
+                include=[FILE_SEARCH_CONTENT], after=after,
+            ),
+            deadline, f"list the steps of run {view.id}",
+        )
+        messages = view.messages
+        if messages is None:
+            messages = self._list_all(
+                lambda after: self._client.beta.threads.messages.list(
+                    thread_id, run_id=view.id, limit=100, order="asc", after=after
+                ),
+                deadline, f"list the messages of run {view.id}",
+            )
+        return mapping.detail_outputs(steps, messages)
+
+    def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
+        result = dict(inputs)
+        for name, value in mapping.echoed_inputs(view.raw).items():
+            if name == "metadata" or result.get(name) is None:
+                result[name] = value
+        if not mapping.user_metadata(view.raw.get("metadata")):
+            result.pop("metadata", None)
+        return result
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    def _list_all(self, fetch: Callable[[Any], Any], deadline: Deadline, what: str) -> list[dict[str, Any]]:
+        """Every item of a list endpoint, one page after another (each page retried on its own)."""
+        items: list[dict[str, Any]] = []
+        after: Any = openai.omit
+        while True:
+            page = self._call(partial(fetch, after), deadline, what)
+            items.extend(_as_dict(item) for item in page.data)
+            if not page.has_more or not page.data:
+                return items
+            after = page.data[-1].id
+
+    def _call(self, call: Callable[[], T], deadline: Deadline, what: str) -> T:
+        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
+        try:
+            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), is_transient, retry_after)
+        except openai.APIStatusError as error:
+            raise self._api_error(what, error) from error
+        except openai.APIConnectionError as error:
+            raise ApiError(f"Could not {what}: {error.message} (the API did not answer in time or at all).") from error
+
+    @staticmethod
+    def _api_error(what: str, error: openai.APIStatusError) -> ApiError:
+        body = error.body if isinstance(error.body, Mapping) else {}
+        message = body.get("message") or error.message
+        return ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).")
+
+

@@ -1,0 +1,178 @@
+"""Assistants v2: the mapping between ``Run`` inputs/outputs and the API's JSON (pure functions).
+
+The API objects arrive here as plain dicts (``model_dump(mode="json")`` of openai's models), so
+this module neither imports ``openai`` nor does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .schema import METADATA_MAX_KEYS
+from .tools import normalize_tools
+
+TOKEN_KEY = "pulumi_create_token"
+"""Metadata key of the marker that finds a run again when its create response was lost."""
+
+ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
+SUCCEEDED = frozenset({"completed", "incomplete"})
+FAILED = frozenset({"failed", "expired", "cancelled"})
+TERMINAL = SUCCEEDED | FAILED | {"requires_action"}
+"""Statuses at which waiting stops (``requires_action`` waits for a caller that is not there)."""
+
+
+def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:
+    """The body of POST /threads/{thread_id}/runs (without thread_id) for ``inputs``.
+
+    ``max_tokens`` becomes ``max_completion_tokens``; absent inputs send nothing. ``token`` is added to
+    the metadata when there is room for it (the API allows 16 keys).
+    """
+    params: dict[str, Any] = {"assistant_id": inputs["assistant_id"]}
+    for name in ("instructions", "model"):
+        if inputs.get(name) is not None:
+            params[name] = inputs[name]
+    for name in ("temperature", "top_p"):
+        if inputs.get(name) is not None:
+            params[name] = float(inputs[name])
+    if inputs.get("max_tokens") is not None:
+        params["max_completion_tokens"] = int(inputs["max_tokens"])
+    if inputs.get("tools") is not None:
+        params["tools"] = normalize_tools(inputs["tools"])
+    metadata = with_token(inputs.get("metadata"), token)
+    if metadata:
+        params["metadata"] = metadata
+    return params
+
+
+def with_token(metadata: Mapping[str, str] | None, token: str | None) -> dict[str, str]:
+    result = dict(metadata or {})
+    if token is not None and len(result) < METADATA_MAX_KEYS:
+        result[TOKEN_KEY] = token
+    return result
+
+
+def user_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
+    """The run's metadata without our create marker."""
+    return {k: v for k, v in (metadata or {}).items() if k != TOKEN_KEY}
+
+
+def matches_request(run: Mapping[str, Any], params: Mapping[str, Any], known_ids: set[str] | None) -> bool:
+    """Whether ``run`` is the one a create with ``params`` made (used when the response was lost).
+
+    With a marker in the metadata, the marker decides. Without one (the user's metadata left no
+    room), it is a run of the same assistant and metadata that was not among ``known_ids``, the
+    thread's runs listed just before the create was sent.
+    """
+    wanted = params.get("metadata") or {}
+    if TOKEN_KEY in wanted:
+        return (run.get("metadata") or {}).get(TOKEN_KEY) == wanted[TOKEN_KEY]
+    return (
+        known_ids is not None
+        and run.get("id") not in known_ids
+        and run.get("assistant_id") == params["assistant_id"]
+        and (run.get("metadata") or {}) == wanted
+    )
+
+
+def run_outputs(run: Mapping[str, Any]) -> dict[str, Any]:
+    """The outputs that come from the run object itself."""
+    usage = run.get("usage") or {}
+    return {
+        "object": run.get("object", "thread.run"),
+        "status": run["status"],
+        "created_at": run.get("created_at"),
+        "started_at": run.get("started_at"),
+        "completed_at": run.get("completed_at"),
+        "usage": {k: usage[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens") if k in usage},
+        "last_error": _plain(run.get("last_error")),
+        "incomplete_details": _plain(run.get("incomplete_details")),
+        "required_action": _plain(run.get("required_action")),
+    }
+
+
+def detail_outputs(steps: Iterable[Mapping[str, Any]], messages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The outputs that come from the run's steps and the messages it created (oldest first)."""
+    steps = sorted(steps, key=lambda s: (s.get("created_at") or 0, s["id"]))
+    messages = sorted(messages, key=lambda m: (m.get("created_at") or 0, m["id"]))
+    return {
+        "steps": [step_output(step) for step in steps],
+        "file_ids": file_ids(steps, messages),
+        "reply": reply_text(messages),
+        "message_ids": [m["id"] for m in messages],
+    }
+
+
+def empty_details() -> dict[str, Any]:
+    return {"steps": [], "file_ids": [], "reply": "", "message_ids": []}
+
+
+def step_output(step: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "created_at": step.get("created_at"),
+        "details": json.dumps(step.get("step_details"), sort_keys=True, separators=(",", ":")),
+        "id": step["id"],
+        "object": step.get("object", "thread.run.step"),
+        "status": step.get("status"),
+        "type": step.get("type"),
+    }
+
+
+def file_ids(steps: Iterable[Mapping[str, Any]], messages: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Files the run used or produced: code-interpreter outputs, file-search results, and the
+    attachments, annotations and image contents of its messages."""
+    found: set[str] = set()
+    for step in steps:
+        details = step.get("step_details") or {}
+        for call in details.get("tool_calls") or []:
+            for output in (call.get("code_interpreter") or {}).get("outputs") or []:
+                _add(found, (output.get("image") or {}).get("file_id"))
+            for result in (call.get("file_search") or {}).get("results") or []:
+                _add(found, result.get("file_id"))
+    for message in messages:
+        for attachment in message.get("attachments") or []:
+            _add(found, attachment.get("file_id"))
+        for content in message.get("content") or []:
+            _add(found, (content.get("image_file") or {}).get("file_id"))
+            for annotation in (content.get("text") or {}).get("annotations") or []:
+                _add(found, (annotation.get("file_citation") or {}).get("file_id"))
+                _add(found, (annotation.get("file_path") or {}).get("file_id"))
+    return sorted(found)
+
+
+def reply_text(messages: Iterable[Mapping[str, Any]]) -> str:
+    parts = []
+    for message in messages:
+        if message.get("role", "assistant") != "assistant":
+            continue
+        texts = [
+            (content.get("text") or {}).get("value", "")
+            for content in message.get("content") or []
+            if content.get("type") == "text"
+        ]
+        parts.append("\n".join(t for t in texts if t))
+    return "\n\n".join(p for p in parts if p)
+
+
+def echoed_inputs(run: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs as the server holds them, for an import that was given only ids."""
+    inputs: dict[str, Any] = {"assistant_id": run["assistant_id"], "thread_id": run["thread_id"]}
+    metadata = user_metadata(run.get("metadata"))
+    if metadata:
+        inputs["metadata"] = metadata
+    return inputs
+
+
+def _add(found: set[str], file_id: Any) -> None:
+    if isinstance(file_id, str) and file_id:
+        found.add(file_id)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able value for state, with nulls dropped from maps (Pulumi maps dislike nulls)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,64 @@
+"""What the Run lifecycle needs from an API backend.
+
+``assistants_api.AssistantsBackend`` implements it for Assistants v2; a Responses + Conversations
+backend fits beside it. The lifecycle (``lifecycle.py``) and the resource never know which one runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .waiting import Deadline
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run as the backend last saw it, already mapped to the Run's output names."""
+
+    id: str
+    status: str
+    outputs: dict[str, Any]
+    """status, created_at, started_at, completed_at, object, usage, last_error, ..."""
+    poll_after: float | None = None
+    """The server's hint, in seconds, for when to look again."""
+    messages: list[dict[str, Any]] | None = field(default=None, repr=False)
+    """The messages the run created, when the backend already has them (from a stream)."""
+    pending_functions: list[str] = field(default_factory=list)
+    """For requires_action: the functions the run is waiting for."""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The API object as the backend received it."""
+
+
+class RunBackend(Protocol):
+    active: frozenset[str]
+    """Statuses in which the run still runs (and bills)."""
+    succeeded: frozenset[str]
+    failed: frozenset[str]
+
+    def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        """Create the run, exactly once even when responses are lost; wait for a busy thread."""
+
+    def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        """Create the run with an event stream and follow it until it is terminal, the stream ends
+        or the deadline passes; returns the last view (terminal or not)."""
+
+    def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        """The run now, or ``None`` if it (or its thread) no longer exists."""
+
+    def cancel(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        """Ask the server to cancel; returns the run as the server answered (``None``: gone)."""
+
+    def details(
+        self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline
+    ) -> dict[str, Any]:
+        """steps, file_ids, reply and message_ids of a terminal run."""
+
+    def set_metadata(
+        self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str], deadline: Deadline
+    ) -> RunView:
+        """Replace the run's metadata in place."""
+
+    def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
+        """``inputs`` brought in line with what the server holds (for refresh and import)."""

@@ -1,0 +1,150 @@
+"""The ``Run`` resource's fields: the Terraform ``openai_run`` schema, plus what users need beyond it.
+
+This table is the single source for ``RunProvider.check`` and ``diff``, and for the README's table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schema import (
+    Field,
+    a_bool,
+    a_metadata_map,
+    a_number,
+    a_string,
+    an_id,
+    as_float,
+    as_int,
+)
+from .tools import normalize_tools, validate_tools
+
+COMPLETION_WINDOW_MAX = 86_400.0
+"""A day: longer than any run the API keeps alive (runs expire after 10 minutes)."""
+
+
+def _metadata(value: Any) -> dict[str, str]:
+    return dict(value)
+
+
+RUN_FIELDS: tuple[Field, ...] = (
+    # --- inputs --------------------------------------------------------------------------------
+    Field(
+        "assistant_id",
+        "The ID of the assistant to use for the run.",
+        required=True,
+        validate=an_id("asst_"),
+    ),
+    Field(
+        "thread_id",
+        "The ID of the thread to run the assistant on.",
+        required=True,
+        validate=an_id("thread_"),
+    ),
+    Field(
+        "completion_window",
+        "Seconds to wait for the run to reach a terminal status. Absent: create the run and return "
+        "at once (status queued or in_progress). Changing it never re-runs.",
+        on_change="local",
+        type_name="Number",
+        validate=a_number(0, COMPLETION_WINDOW_MAX),
+        normalize=as_float,
+    ),
+    Field(
+        "instructions",
+        "Override the default instructions of the assistant for the run.",
+        validate=a_string(256_000, allow_empty=True),
+    ),
+    Field(
+        "max_tokens",
+        "The maximum number of completion tokens the run may use (the API's max_completion_tokens). "
+        "Absent: no limit is sent.",
+        type_name="Number",
+        validate=a_number(1, integer=True),
+        normalize=as_int,
+    ),
+    Field(
+        "metadata",
+        "Metadata to associate with the run (at most 16 keys of 64 characters, values of 512). "
+        "Updated in place.",
+        on_change="update",
+        type_name="Map of String",
+        validate=a_metadata_map(),
+        normalize=_metadata,
+    ),
+    Field(
+        "model",
+        "The model to use for the run. If not provided, the assistant's model is used.",
+        validate=a_string(256),
+    ),
+    Field(
+        "stream_for_tool",
+        "Follow the run over the API's server-sent event stream instead of polling; the outcome and "
+        "outputs are the same. Changing it never re-runs.",
+        on_change="local",
+        type_name="Boolean",
+        validate=a_bool,
+    ),
+    Field(
+        "temperature",
+        "The sampling temperature, 0 to 2. Higher is more random.",
+        type_name="Number",
+        validate=a_number(0, 2),
+        normalize=as_float,
+    ),
+    Field(
+        "tools",
+        "Override the tools of the assistant for the run: API tool objects or flat maps of strings "
+        "(type, name, description, parameters as a JSON string).",
+        type_name="List of Map",
+        validate=validate_tools,
+        normalize=normalize_tools,
+    ),
+    Field(
+        "top_p",
+        "Nucleus sampling, 0 to 1. Defaults to 1.",
+        type_name="Number",
+        validate=a_number(0, 1),
+        normalize=as_float,
+    ),
+    # --- outputs -------------------------------------------------------------------------------
+    Field("object", "The object type, always 'thread.run'.", output=True),
+    Field(
+        "status",
+        "The run's status: queued, in_progress, requires_action, cancelling, cancelled, failed, "
+        "completed, incomplete or expired.",
+        output=True,
+    ),
+    Field("created_at", "Unix time (seconds) the run was created.", output=True, type_name="Number"),
+    Field("started_at", "Unix time the run started, or null.", output=True, type_name="Number"),
+    Field("completed_at", "Unix time the run completed, or null.", output=True, type_name="Number"),
+    Field(
+        "usage",
+        "Token usage: prompt_tokens, completion_tokens, total_tokens; empty until the run ends.",
+        output=True,
+        type_name="Map of Number",
+    ),
+    Field(
+        "steps",
+        "Every step of the run, oldest first: {created_at, details (JSON of step_details), id, "
+        "object, status, type}.",
+        output=True,
+        type_name="List of Object",
+    ),
+    Field(
+        "file_ids",
+        "IDs of the files the run used or produced (code-interpreter outputs, file-search results, "
+        "message attachments and annotations); sorted, unique.",
+        output=True,
+        type_name="List of String",
+    ),
+    Field("reply", "The text of the messages this run created, joined by blank lines.", output=True),
+    Field("message_ids", "The IDs of the messages this run created, oldest first.", output=True,
+          type_name="List of String"),
+    Field("last_error", "The run's last error {code, message}, or null.", output=True,
+          type_name="Map of String"),
+    Field("incomplete_details", "Why the run is incomplete {reason}, or null.", output=True,
+          type_name="Map of String"),
+    Field("required_action", "What the run was waiting for when it required action, or null.",
+          output=True, type_name="Object"),
+)

@@ -1,0 +1,145 @@
+"""The ``tools`` input: validation and the mapping to API tool objects (pure functions).
+
+Two shapes are accepted for each tool:
+
+* the API's own: ``{"type": "function", "function": {"name": ..., "parameters": {...}}}``;
+* the flat map of strings the Terraform schema describes (``List of Map of String``):
+  ``{"type": "function", "name": ..., "description": ..., "parameters": "<JSON string>"}``,
+  ``{"type": "file_search", "max_num_results": "5"}``.
+
+Both become the same API object, so switching from one spelling to the other is no change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+TOOL_TYPES = ("code_interpreter", "file_search", "function")
+MAX_TOOLS = 128
+_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_FUNCTION_KEYS = {"name", "description", "parameters", "strict"}
+_FILE_SEARCH_KEYS = {"max_num_results", "ranking_options"}
+
+
+class ToolError(ValueError):
+    """A tool that cannot become an API tool object; the message says why and what is allowed."""
+
+
+def normalize_tools(tools: Any) -> list[dict[str, Any]]:
+    """The API tool objects for ``tools``, in order. Raises :class:`ToolError`."""
+    if not isinstance(tools, list | tuple):
+        raise ToolError(f"must be a list of tool maps, got {type(tools).__name__}.")
+    if len(tools) > MAX_TOOLS:
+        raise ToolError(f"may have at most {MAX_TOOLS} tools, got {len(tools)}.")
+    return [_normalize_tool(i, tool) for i, tool in enumerate(tools)]
+
+
+def validate_tools(tools: Any) -> str | None:
+    try:
+        normalize_tools(tools)
+    except ToolError as error:
+        return str(error)
+    return None
+
+
+def _normalize_tool(index: int, tool: Any) -> dict[str, Any]:
+    where = f"tools[{index}]"
+    if not isinstance(tool, Mapping):
+        raise ToolError(f"{where} must be a map with a 'type', got {tool!r}.")
+    kind = tool.get("type")
+    if kind not in TOOL_TYPES:
+        raise ToolError(f"{where} has type {kind!r}; allowed types: {', '.join(TOOL_TYPES)}.")
+    if kind == "code_interpreter":
+        _no_other_keys(where, tool, {"type"})
+        return {"type": "code_interpreter"}
+    if kind == "file_search":
+        return _file_search(where, tool)
+    return _function(where, tool)
+
+
+def _file_search(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
+    nested = tool.get("file_search")
+    if nested is not None:
+        _no_other_keys(where, tool, {"type", "file_search"})
+        if not isinstance(nested, Mapping):
+            raise ToolError(f"{where}.file_search must be a map, got {nested!r}.")
+        options = dict(nested)
+    else:
+        _no_other_keys(where, tool, {"type"} | _FILE_SEARCH_KEYS)
+        options = {k: tool[k] for k in _FILE_SEARCH_KEYS if k in tool}
+    _no_other_keys(f"{where}.file_search", options, _FILE_SEARCH_KEYS)
+    result: dict[str, Any] = {"type": "file_search"}
+    if "max_num_results" in options:
+        result["file_search"] = {"max_num_results": _max_num_results(where, options["max_num_results"])}
+    if "ranking_options" in options:
+        ranking = _maybe_json(f"{where}.ranking_options", options["ranking_options"])
+        result.setdefault("file_search", {})["ranking_options"] = ranking
+    return result
+
+
+def _max_num_results(where: str, value: Any) -> int:
+    try:
+        number = int(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or float(value) != number or not 1 <= number <= 50:
+        raise ToolError(f"{where}.max_num_results must be a whole number from 1 to 50, got {value!r}.")
+    return number
+
+
+def _function(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
+    nested = tool.get("function")
+    if nested is not None:
+        _no_other_keys(where, tool, {"type", "function"})
+        if not isinstance(nested, Mapping):
+            raise ToolError(f"{where}.function must be a map with a 'name', got {nested!r}.")
+        spec = dict(nested)
+    else:
+        _no_other_keys(where, tool, {"type"} | _FUNCTION_KEYS)
+        spec = {k: tool[k] for k in _FUNCTION_KEYS if k in tool}
+    _no_other_keys(f"{where}.function", spec, _FUNCTION_KEYS)
+    name = spec.get("name")
+    if not isinstance(name, str) or not _FUNCTION_NAME.fullmatch(name):
+        raise ToolError(
+            f"{where} is a function tool and needs a 'name' of 1 to 64 letters, digits, '_' or '-', "
+            f"got {name!r}."
+        )
+    function: dict[str, Any] = {"name": name}
+    if spec.get("description") is not None:
+        if not isinstance(spec["description"], str):
+            raise ToolError(f"{where}.description must be a string.")
+        function["description"] = spec["description"]
+    if spec.get("parameters") is not None:
+        parameters = _maybe_json(f"{where}.parameters", spec["parameters"])
+        if not isinstance(parameters, Mapping):
+            raise ToolError(f"{where}.parameters must be a JSON Schema object, got {parameters!r}.")
+        function["parameters"] = parameters
+    if spec.get("strict") is not None:
+        function["strict"] = _boolean(f"{where}.strict", spec["strict"])
+    return {"type": "function", "function": function}
+
+
+def _maybe_json(where: str, value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ToolError(f"{where} must be valid JSON: {error.msg} at character {error.pos}.") from None
+    return value
+
+
+def _boolean(where: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ToolError(f"{where} must be true or false, got {value!r}.")
+
+
+def _no_other_keys(where: str, tool: Mapping[str, Any], allowed: set[str]) -> None:
+    extra = sorted(set(tool) - allowed)
+    if extra:
+        raise ToolError(f"{where} has unknown keys {extra}; allowed: {sorted(allowed)}.")
