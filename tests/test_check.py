@@ -82,7 +82,7 @@ def test_metadata_beyond_the_api_limits(metadata: Any, problem: str) -> None:
 
 
 def test_metadata_at_the_limits_passes() -> None:
-    at_limit = {("k%02d" % i) + "x" * 61: "v" * 512 for i in range(16)}
+    at_limit = {f"k{i:02d}" + "x" * 61: "v" * 512 for i in range(16)}
     assert failures(metadata=at_limit) == {}
 
 

@@ -13,8 +13,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_openai_run import RunProvider
 
-SCRIPT = "from pulumi.dynamic.dynamic import serialize_provider as s; from pulumi_openai_run import RunProvider as P; " \
-         "print(s(P()))"
+SCRIPT = (
+    "from pulumi.dynamic.dynamic import serialize_provider as s\n"
+    "from pulumi_openai_run import RunProvider as P\n"
+    "print(s(P()))"
+)
 
 
 def test_small_and_identical_from_one_program_run_to_the_next() -> None:
