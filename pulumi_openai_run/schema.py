@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pulumi.output import Unknown
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""What the engine sends for a value that is not known yet (during ``pulumi preview``)."""
+"""What the engine sends for a value that is not known yet (during ``pulumi preview``); the
+dynamic-provider server hands it to check and diff as a ``pulumi.output.Unknown`` instance."""
 
 OnChange = Literal["replace", "update", "local"]
 """``replace``: a new resource; ``update``: an API call in place; ``local``: state only, no API call."""
@@ -59,6 +62,8 @@ class Diff:
 
 def is_unknown(value: Any) -> bool:
     """True for a value (or a value nested in it) the engine does not know yet."""
+    if isinstance(value, Unknown):
+        return True
     if isinstance(value, str):
         return value == UNKNOWN
     if isinstance(value, Mapping):

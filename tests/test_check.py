@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.schema import UNKNOWN
@@ -116,6 +117,11 @@ def test_unknown_inputs_and_outputs_given_as_inputs_are_refused() -> None:
 def test_several_bad_fields_give_one_failure_each() -> None:
     reasons = failures(temperature=9.0, top_p=9.0, thread_id="bad id")
     assert set(reasons) == {"temperature", "top_p", "thread_id"}
+
+
+def test_unknown_values_as_the_server_hands_them_over_are_not_judged() -> None:
+    result = RunProvider().check({}, {"assistant_id": Unknown(), "thread_id": "thread_1", "tools": [Unknown()]})
+    assert result.failures == []
 
 
 def test_unknown_values_during_preview_are_not_judged() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.output import Unknown
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.schema import UNKNOWN
@@ -75,8 +76,9 @@ def test_outputs_in_state_are_not_compared() -> None:
     assert RunProvider().diff("run_1", state, INPUTS).changes is False
 
 
+@pytest.mark.parametrize("unknown", [UNKNOWN, Unknown()])
 @pytest.mark.parametrize("field", ["assistant_id", "metadata", "tools"])
-def test_unknown_values_in_preview_count_as_changes(field: str) -> None:
-    result = diff(**{field: UNKNOWN})
+def test_unknown_values_in_preview_count_as_changes(field: str, unknown: Any) -> None:
+    result = diff(**{field: unknown})
     assert result.changes is True
     assert (field in result.replaces) == (field != "metadata")
