@@ -1,0 +1,81 @@
+"""A stateful fake of the OpenAI Assistants v2 API, for testing code that creates and polls runs.
+
+The fake keeps assistants, threads, messages, runs and run steps in memory and moves each run
+through its lifecycle (``queued`` -> ``in_progress`` -> outcome) on its own clock, following a
+:class:`RunScript`. Drive it with the real ``openai`` client, over HTTP (``fake.base_url``) or
+in-process through ``fake.transport()`` (an ``httpx2.MockTransport``). Importing this package does
+not import ``openai`` or ``httpx2``.
+
+Example::
+
+    import openai
+    from pulumi_openai_run.testing import Fault, FakeOpenAI, RunScript
+
+    with FakeOpenAI() as fake:  # manual clock: time moves only with fake.advance()
+        assistant = fake.create_assistant(model="gpt-4o", instructions="Be brief.")
+        thread = fake.create_thread(messages=["Hi!"])
+        fake.script_runs(RunScript(outcome="completed", reply="Hello!"))
+
+        client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
+        run = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"])
+        assert run.status == "queued"
+        fake.advance(1)  # past queued_for (0.1 s) + duration (0.5 s)
+        run = client.beta.threads.runs.retrieve(run.id, thread_id=thread["id"])
+        assert run.status == "completed"
+
+        # The next run creation fails with a 503; nothing is created.
+        fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs", kind="status", status=503))
+        try:
+            client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"])
+        except openai.InternalServerError:
+            pass
+        assert fake.count("POST", r"/threads/[^/]+/runs") == 2
+        assert len(fake.runs_on(thread["id"])) == 1
+
+Without a server, pass ``http_client=httpx2.Client(transport=fake.transport())`` to ``openai.OpenAI``
+(any ``base_url`` ending in ``/v1`` will do).
+
+What the fake does:
+
+* Routes: assistants, threads, messages (list filters on ``run_id``), runs (create, list, get,
+  modify, cancel, submit_tool_outputs) and run steps under ``/v1``, with the service's error shape
+  ``{"error": {"message", "type", "param", "code"}}``, 404s for unknown ids, 400s naming the bad
+  param, and ``Authorization: Bearer <api_key>`` required (401 ``invalid_api_key`` otherwise).
+  Lists take ``limit`` (1..100, default 20), ``order`` (default ``desc``), ``after`` and ``before``.
+* One active run per thread: creating a run or adding a message meanwhile is a 400.
+* Cancel moves a run to ``cancelling`` and, 0.1 s of fake time later, to ``cancelled``.
+* ``"stream": true`` answers ``text/event-stream`` with the run's events as they happen in
+  lifecycle time (with the manual clock a stream waits for ``advance()``: consume it in a thread).
+* Steps are created one after another over the run's ``duration``; every step has a distinct,
+  increasing ``created_at``.
+* Faults (:class:`Fault`) answer a status, reset the connection, delay, or process the request and
+  then lose the response. Every request is recorded (:class:`RecordedRequest`).
+* ``clock="real"`` runs lifecycles in wall-clock time (``advance()`` is then refused).
+
+Timing with the manual clock (it starts at ``1_750_000_000`` and moves in whole microseconds, so
+``advance(0.1)`` lands exactly on a transition 0.1 s away):
+
+* A run is ``queued`` at creation, ``in_progress`` after ``queued_for``, and reaches its outcome
+  after ``queued_for + duration``. Nothing happens until ``advance()`` is called; a client that
+  polls with real sleeps (``runs.poll``, ``create_and_poll``) never sees progress unless another
+  thread advances the clock, or use ``clock="real"``.
+* ``cancel`` answers ``cancelling``; the run is ``cancelled`` only after ``advance(0.1)``.
+* After ``submit_tool_outputs`` the run is ``queued`` again and completes ``queued_for + duration``
+  later; a ``requires_action`` run left alone expires at ``expires_at`` (``created_at + 600``).
+* A stream waits for ``advance()``: open it with ``create(stream=True)`` in the test thread (the run
+  exists once that returns), iterate it in another thread, then advance. Events are kept per run,
+  so advancing before the consumer starts reading loses nothing.
+* Steps: one per tool (code interpreter, file search), then ``extra_steps`` filler tool steps, then
+  the ``message_creation`` step, so ``RunScript(extra_steps=44)`` gives 45 steps.
+
+Command line: ``python -m pulumi_openai_run.testing --port 8080 --seed`` serves with the real clock
+until Ctrl-C and prints the base URL (``--port 0`` picks a free port).
+"""
+
+from .errors import ApiError
+from .fake import FakeOpenAI
+from .faults import Fault
+from .recording import RecordedRequest
+from .script import RunScript
+
+__all__ = ["ApiError", "FakeOpenAI", "Fault", "RecordedRequest", "RunScript"]

@@ -1,0 +1,155 @@
+""":class:`FakeOpenAI`: the facade tests use: server lifetime, seeding, scripting, clock, faults, log."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from .api import Api
+from .app import App
+from .clock import make_clock
+from .errors import ApiError
+from .faults import Fault, FaultBook
+from .recording import RecordedRequest, RequestLog
+from .script import RunScript
+from .server import FakeServer
+from .state import FakeState
+from .transport import make_transport
+
+if TYPE_CHECKING:
+    import httpx2
+
+
+class FakeOpenAI:
+    """A stateful fake of the OpenAI Assistants v2 API (see the package docs)."""
+
+    def __init__(
+        self,
+        api_key: str = "sk-fake-test",
+        clock: Literal["manual", "real"] = "manual",
+        poll_after_ms: int | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self._clock = make_clock(clock)
+        self._state = FakeState(self._clock)
+        self._faults = FaultBook()
+        self._log = RequestLog()
+        self._app = App(self._state, Api(self._state, poll_after_ms), self._faults, self._log, api_key)
+        self._server: FakeServer | None = None
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> FakeOpenAI:
+        """Serve on ``127.0.0.1:port`` (0: a free port) from a daemon thread."""
+        if self._server is not None:
+            raise RuntimeError("the fake is already serving")
+        self._state.closed = False
+        server = FakeServer(self._app, port)
+        server.start()
+        self._server = server
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; streams still open end without their ``done`` event."""
+        server, self._server = self._server, None
+        self._state.close()
+        if server is not None:
+            server.stop()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the fake is not serving: use `with fake:` or fake.start()")
+        return self._server.port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def transport(self) -> httpx2.MockTransport:
+        """An ``httpx2.MockTransport`` answering from this fake in-process (no server needed)."""
+        return make_transport(self._app)
+
+    # -- seeding (not recorded as requests) -----------------------------------------------------
+
+    def create_assistant(self, model: str = "gpt-4o", **fields: Any) -> dict[str, Any]:
+        return self._state.create_assistant({"model": model, **fields})
+
+    def create_thread(
+        self,
+        messages: Iterable[str | Mapping[str, Any]] | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Create a thread; each message is a user message's text or a ``{"role", "content"}`` dict."""
+        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
+        return self._state.create_thread(items, metadata)
+
+    def add_message(self, thread_id: str, content: str, role: str = "user") -> dict[str, Any]:
+        """Add a message (raises :class:`ApiError` like the API would, e.g. during an active run)."""
+        return self._state.create_message(thread_id, {"role": role, "content": content})
+
+    # -- scripting and time ---------------------------------------------------------------------
+
+    def script_runs(self, *scripts: RunScript) -> None:
+        """Queue scripts: each new run takes the next one; then :attr:`default_script` applies."""
+        self._state.queue_scripts(scripts)
+
+    @property
+    def default_script(self) -> RunScript:
+        return self._state.default_script
+
+    @default_script.setter
+    def default_script(self, script: RunScript) -> None:
+        self._state.default_script = script
+
+    def advance(self, seconds: float) -> None:
+        """Move the manual clock on (waking waiting streams); refused with the real clock."""
+        self._clock.advance(seconds)
+        self._state.settle()
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    # -- inspection -----------------------------------------------------------------------------
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """The run's API JSON now (KeyError if unknown)."""
+        try:
+            with self._state.lock:
+                return copy.deepcopy(self._state.run(None, run_id).data)
+        except ApiError:
+            raise KeyError(run_id) from None
+
+    def runs_on(self, thread_id: str) -> list[dict[str, Any]]:
+        """Every run on the thread, oldest first (KeyError if the thread is unknown)."""
+        try:
+            return self._state.runs_on(thread_id)
+        except ApiError:
+            raise KeyError(thread_id) from None
+
+    # -- faults and the request log -------------------------------------------------------------
+
+    def inject(self, fault: Fault) -> None:
+        self._faults.add(fault)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far (faulted ones included), oldest first; a copy."""
+        return self._log.snapshot()
+
+    def clear_requests(self) -> None:
+        self._log.clear()
+
+    def count(self, method: str, path_regex: str) -> int:
+        """How many recorded requests have ``method`` and a path (without /v1) fully matching the regex."""
+        return self._log.count(method, path_regex)
