@@ -5,9 +5,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 
-import pytest
+from typing import Any
 
-from pulumi_openai_run import waiting
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_openai_run import RunProvider, waiting
+from pulumi_openai_run.testing import FakeOpenAI
 
 
 class SteppedClock:
@@ -37,3 +42,44 @@ def _quiet_assistants_deprecation() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
         yield
+
+
+class FakeApiClock:
+    """The provider's clock tied to the fake's manual clock: every wait moves the fake's time."""
+
+    def __init__(self, fake: FakeOpenAI) -> None:
+        self.fake = fake
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.fake.now()
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.fake.advance(seconds)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(api_key="sk-fake-secret-0123456789") as running:
+        yield running
+
+
+@pytest.fixture
+def fake_clock(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeApiClock:
+    clock = FakeApiClock(fake)
+    monkeypatch.setattr(waiting, "clock", clock)
+    return clock
+
+
+def configured_provider(fake: FakeOpenAI, **config: Any) -> RunProvider:
+    provider = RunProvider()
+    values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
+    provider.configure(ConfigureRequest(Config(values, "test")))
+    return provider
+
+
+@pytest.fixture
+def provider(fake: FakeOpenAI, fake_clock: FakeApiClock) -> RunProvider:
+    """A RunProvider configured for the fake over HTTP, its waits on the fake's clock."""
+    return configured_provider(fake)
