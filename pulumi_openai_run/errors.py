@@ -23,6 +23,7 @@ class RunFailedError(RunError):
         reason = ""
         if last_error:
             code, text = last_error.get("code"), last_error.get("message")
+            text = str(text or "").rstrip(".")
             reason = f": {code}: {text}" if code else f": {text}"
         hint = {
             "expired": " The API expires a run that is not done within 10 minutes.",
