@@ -104,45 +104,61 @@ class AssistantsBackend:
     # --- create ------------------------------------------------------------------------------------
 
     def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
-        thread_id = inputs["thread_id"]
-        params, known = self._create_request(inputs, deadline)
-
-        def attempt() -> RunView:
-            try:
-                return _view(_as_dict(self._runs.create(thread_id, **params)))
-            except Exception as error:
-                found = self._find_created(error, thread_id, params, known, deadline)
-                if found is not None:
-                    return found
-                raise
-
-        return self._create_call(attempt, deadline, "create a run")
+        created, _ = self._create_exactly_once(
+            inputs, deadline, lambda params: _view(_as_dict(self._runs.create(inputs["thread_id"], **params)))
+        )
+        return created
 
     def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
-        thread_id = inputs["thread_id"]
-        params, known = self._create_request(inputs, deadline)
-        found: list[RunView] = []
+        def open_stream(params: dict[str, Any]) -> Any:
+            timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
+            return self._runs.create(inputs["thread_id"], stream=True, timeout=timeout, **params)
 
-        def open_stream() -> Any:
-            try:
-                timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
-                return self._runs.create(thread_id, stream=True, timeout=timeout, **params)
-            except Exception as error:
-                view = self._find_created(error, thread_id, params, known, deadline)
-                if view is not None:
-                    found.append(view)
-                    return None
-                raise
-
-        stream = self._create_call(open_stream, deadline, "create a run")
-        if stream is None:
-            return found[0]
-        view = self._consume(stream, deadline)
-        if view is None:  # the stream broke before it named the run: find it by its marker
-            view = self._find_created(ConnectionError(), thread_id, params, known, deadline)
+        created, lookup = self._create_exactly_once(inputs, deadline, open_stream)
+        if isinstance(created, RunView):  # the stream was lost, the run found by its marker
+            return created
+        view = self._consume(created, deadline)
+        if view is None:  # the stream broke before it named the run
+            view = lookup()
         if view is None:
             raise ApiError("The run's event stream ended before the run was created; no run was made.")
         return view
+
+    def _create_exactly_once(
+        self, inputs: Mapping[str, Any], deadline: Deadline, send: Callable[[dict[str, Any]], T]
+    ) -> tuple[T | RunView, Callable[[], RunView | None]]:
+        """``send(params)`` until it succeeds, without ever making a second run.
+
+        A create whose outcome is unknown (lost connection, timeout, 5xx) may have made the run: look
+        for it by its marker before sending again. Once unsure, a "thread already has an active run"
+        answer may mean our own run holds the thread, so look again then too. Returns what ``send``
+        returned or the run found, and the look-up itself for later use.
+        """
+        thread_id = inputs["thread_id"]
+        params, known = self._create_request(inputs, deadline)
+        unsure = False
+
+        def lookup() -> RunView | None:
+            page = self._call(lambda: self._runs.list(thread_id, limit=20, order="desc"), deadline, "list runs")
+            for run in page.data:
+                data = _as_dict(run)
+                if mapping.matches_request(data, params, known):
+                    return _view(data)
+            return None
+
+        def attempt() -> T | RunView:
+            nonlocal unsure
+            try:
+                return send(params)
+            except Exception as error:
+                if outcome_unknown(error) or (unsure and is_busy_thread(error)):
+                    unsure = True
+                    found = lookup()
+                    if found is not None:
+                        return found
+                raise
+
+        return self._create_call(attempt, deadline, "create a run"), lookup
 
     def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
         """Follow the events; ``None`` when the stream broke before the run was announced."""
@@ -180,17 +196,6 @@ class AssistantsBackend:
         )
         return params, {run.id for run in recent.data}
 
-    def _find_created(self, error: BaseException, thread_id: str, params: Mapping[str, Any],
-                      known: set[str] | None, deadline: Deadline) -> RunView | None:
-        if not (outcome_unknown(error) or isinstance(error, ConnectionError)):
-            return None
-        page = self._call(lambda: self._runs.list(thread_id, limit=20, order="desc"), deadline, "list runs")
-        for run in page.data:
-            data = _as_dict(run)
-            if mapping.matches_request(data, params, known):
-                return _view(data)
-        return None
-
     def _create_call(self, attempt: Callable[[], T], deadline: Deadline, what: str) -> T:
         try:
             return with_retries(
@@ -198,6 +203,8 @@ class AssistantsBackend:
             )
         except openai.APIStatusError as error:
             raise self._api_error(what, error) from error
+        except openai.APIConnectionError as error:
+            raise self._connection_error(what, error) from error
 
     # --- reading and changing a run ------------------------------------------------------------
 
@@ -287,7 +294,12 @@ class AssistantsBackend:
         except openai.APIStatusError as error:
             raise self._api_error(what, error) from error
         except openai.APIConnectionError as error:
-            raise ApiError(f"Could not {what}: {error.message} (the API did not answer in time or at all).") from error
+            raise self._connection_error(what, error) from error
+
+    @staticmethod
+    def _connection_error(what: str, error: openai.APIConnectionError) -> ApiError:
+        return ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
+                        "although the request was retried; check openai:baseUrl and the network.")
 
     @staticmethod
     def _api_error(what: str, error: openai.APIStatusError) -> ApiError:

@@ -39,16 +39,17 @@ def create(backend: RunBackend, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return {"id": view.id, **view.outputs, **empty_details()}
     try:
         if not _settled(backend, view):
-            view = poll_until(lambda: _poll(backend, inputs, view.id), deadline)
+            view = poll_until(lambda: _poll(backend, inputs, view.id, deadline), deadline)
         return {"id": view.id, **view.outputs, **_conclude(backend, inputs, view, window)}
     except WindowElapsed as elapsed:
         status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
-        stop(backend, inputs, view.id)
+        stop(backend, inputs, view.id, probably_active=True)
         raise RunWindowElapsedError.of(view.id, inputs["thread_id"], window, status) from None
     except (RunFailedError, RunRequiresActionError):
         raise
     except BaseException:
-        _stop_quietly(backend, inputs, view.id)
+        with contextlib.suppress(Exception):  # the original error is the one to report
+            stop(backend, inputs, view.id, probably_active=True)
         raise
 
 
@@ -73,20 +74,25 @@ def update_metadata(backend: RunBackend, run_id: str, props: Mapping[str, Any],
     return {**view.outputs, **_details(backend, inputs, view, props, deadline)}
 
 
-def stop(backend: RunBackend, inputs: Mapping[str, Any], run_id: str) -> None:
-    """Cancel the run if it still runs, and wait until the server reports it stopped."""
-    deadline = Deadline(CANCEL_CEILING)
-    view = backend.get(inputs, run_id, deadline)
-    if view is None or view.status not in backend.active:
-        return
-    if view.status != "cancelling":
-        cancelled = backend.cancel(inputs, run_id, deadline)
-        if cancelled is None:
-            return
-        view = cancelled
-    if view.status not in backend.active:
-        return
+def stop(backend: RunBackend, inputs: Mapping[str, Any], run_id: str, probably_active: bool = False) -> None:
+    """Cancel the run if it still runs, and wait until the server reports it stopped.
 
+    ``probably_active``: skip the look before the cancel (a create that failed half-way knows its run
+    may be running, and should not depend on one more successful GET to stop it).
+    """
+    deadline = Deadline(CANCEL_CEILING)
+    if not probably_active:
+        view = backend.get(inputs, run_id, deadline)
+        if view is None or view.status not in backend.active:
+            return
+        if view.status == "cancelling":
+            return _await_stopped(backend, inputs, run_id, deadline)
+    cancelled = backend.cancel(inputs, run_id, deadline)
+    if cancelled is not None and cancelled.status in backend.active:
+        _await_stopped(backend, inputs, run_id, deadline)
+
+
+def _await_stopped(backend: RunBackend, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
     def poll() -> tuple[RunView | None, Polled]:
         now = backend.get(inputs, run_id, deadline)
         return now, Polled(done=now is None or now.status not in backend.active,
@@ -102,17 +108,13 @@ def stop(backend: RunBackend, inputs: Mapping[str, Any], run_id: str) -> None:
         ) from None
 
 
-def _stop_quietly(backend: RunBackend, inputs: Mapping[str, Any], run_id: str) -> None:
-    with contextlib.suppress(Exception):  # the original error is the one to report
-        stop(backend, inputs, run_id)
-
-
 def _settled(backend: RunBackend, view: RunView) -> bool:
     return view.status not in backend.active or view.status == "requires_action"
 
 
-def _poll(backend: RunBackend, inputs: Mapping[str, Any], run_id: str) -> tuple[RunView, Polled]:
-    view = backend.get(inputs, run_id, Deadline(TRANSIENT_RETRY_CEILING))
+def _poll(backend: RunBackend, inputs: Mapping[str, Any], run_id: str,
+          deadline: Deadline) -> tuple[RunView, Polled]:
+    view = backend.get(inputs, run_id, deadline)
     if view is None:
         raise ApiError(f"Run {run_id} on thread {inputs['thread_id']} disappeared while it was awaited.")
     return view, Polled(done=_settled(backend, view), poll_after=view.poll_after)
@@ -125,7 +127,7 @@ def _conclude(backend: RunBackend, inputs: Mapping[str, Any], view: RunView,
     if view.status in backend.succeeded:
         return backend.details(inputs, view, Deadline(TRANSIENT_RETRY_CEILING))
     if view.status == "requires_action":
-        stop(backend, inputs, view.id)
+        stop(backend, inputs, view.id, probably_active=True)
         raise RunRequiresActionError.of(view.id, thread_id, window, view.pending_functions)
     raise RunFailedError.of(view.id, thread_id, view.status, view.outputs.get("last_error"))
 
