@@ -43,6 +43,8 @@ PROVIDER_KEY = "__provider"
 CONFIG_KEYS = tuple(pair[0] for pair in (API_KEY, BASE_URL, ORGANIZATION, PROJECT, REQUEST_TIMEOUT,
                                            ALLOW_INSECURE_HTTP))
 OUTPUT_NAMES = frozenset(f.name for f in schema.outputs_of(RUN_FIELDS))
+_RUN_ID = schema.an_id("run_")
+_THREAD_ID = schema.an_id("thread_")
 
 
 class ProviderError(Exception):
@@ -111,6 +113,7 @@ class RunProvider(ResourceProvider):
                 f"Cannot read run {id_}: its thread_id is unknown. Import a run with "
                 f"Run.get(name, '{id_}', thread_id='thread_...')."
             )
+        _check_ids(id_, inputs)
         found = self._guarded(lambda: lifecycle.read(self._backend(), id_, props, inputs))
         if found is None:
             return ReadResult("", {})
@@ -120,6 +123,7 @@ class RunProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = schema.echo_inputs(RUN_FIELDS, news)
+        _check_ids(id_, inputs)
         outputs = {k: v for k, v in olds.items() if k in OUTPUT_NAMES}
         if "metadata" in schema.diff(RUN_FIELDS, olds, news).changed:
             outputs.update(self._guarded(
@@ -130,6 +134,7 @@ class RunProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         inputs = schema.echo_inputs(RUN_FIELDS, props)
         if inputs.get("thread_id"):
+            _check_ids(id_, inputs)
             self._guarded(lambda: lifecycle.stop(self._backend(), inputs, id_))
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -153,3 +158,11 @@ class RunProvider(ResourceProvider):
             key = self._settings.api_key if self._settings else None
             message = redact(str(error), key)
             raise ProviderError(message) from None
+
+
+def _check_ids(run_id: str, inputs: dict[str, Any]) -> None:
+    """Ids go into URL paths: refuse any that is not a plain token before a request is made."""
+    for name, value, problem in (("id", run_id, _RUN_ID(run_id)),
+                                 ("thread_id", inputs.get("thread_id"), _THREAD_ID(inputs.get("thread_id")))):
+        if problem:
+            raise ProviderError(f"The run's {name} {value!r} {problem}")

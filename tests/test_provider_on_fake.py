@@ -247,3 +247,13 @@ def test_streaming_gives_the_same_outputs_as_polling(ids: dict[str, str]) -> Non
         assert streamed["reply"] == polled["reply"]
         assert len(streamed["file_ids"]) == len(polled["file_ids"]) == 1
         assert [s["type"] for s in streamed["steps"]] == [s["type"] for s in polled["steps"]]
+
+
+@pytest.mark.parametrize("bad", ["../../assistants", "run_1/cancel", "run 1"])
+def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider,
+                                                               bad: str) -> None:
+    with pytest.raises(ProviderError, match="plain id"):
+        provider.read(bad, {"thread_id": "thread_1"})
+    with pytest.raises(ProviderError, match="plain id"):
+        provider.delete("run_1", {"thread_id": bad})
+    assert fake.requests == []
