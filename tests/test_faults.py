@@ -124,7 +124,7 @@ def test_non_retryable_errors_on_create_fail_fast_with_the_api_message(
 
 def test_an_unknown_assistant_fails_fast_naming_it(fake: FakeOpenAI, provider: RunProvider,
                                                    ids: dict[str, str]) -> None:
-    with pytest.raises(ProviderError, match="asst_missing.*HTTP 404"):
+    with pytest.raises(ProviderError, match=r"asst_missing.*HTTP 404"):
         provider.create({**ids, "assistant_id": "asst_missing", "completion_window": 60.0})
     assert len(fake.requests) == 1
 
