@@ -39,7 +39,8 @@ def create(backend: RunBackend, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return {"id": view.id, **view.outputs, **empty_details()}
     try:
         if not _settled(backend, view):
-            view = poll_until(lambda: _poll(backend, inputs, view.id, deadline), deadline)
+            view = poll_until(lambda: _poll(backend, inputs, view.id, deadline), deadline,
+                              seen=Polled(done=False, poll_after=view.poll_after))
         return {"id": view.id, **view.outputs, **_conclude(backend, inputs, view, window)}
     except WindowElapsed as elapsed:
         status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
@@ -99,7 +100,7 @@ def _await_stopped(backend: RunBackend, inputs: Mapping[str, Any], run_id: str, 
                            poll_after=now.poll_after if now else None)
 
     try:
-        poll_until(poll, deadline)
+        poll_until(poll, deadline, seen=Polled(done=False))  # the cancel's answer was the first look
     except WindowElapsed as elapsed:
         status = elapsed.last.status if isinstance(elapsed.last, RunView) else "unknown"
         raise ApiError(

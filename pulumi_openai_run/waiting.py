@@ -28,8 +28,10 @@ BUSY_THREAD_CEILING = 600.0
 CANCEL_CEILING = 120.0
 """Seconds a cancel waits for the server to report the run cancelled."""
 
-FIRST_POLLS = (0.4, 0.4)
-"""The first waits after creating a run: short runs finish early."""
+FIRST_POLLS = (0.75,)
+"""The first wait after creating a run. openai-python's helper looks at once (the run is still
+queued: a wasted request) and then every second; a first look at 0.75 s catches sub-second runs
+sooner with fewer requests."""
 STEADY_POLL = 1.0
 """Then one poll a second, like openai-python's own poll helper ..."""
 STEADY_FOR = 10.0
@@ -106,15 +108,21 @@ def poll_interval(attempt: int, elapsed: float, hint: float | None) -> float:
     return float(min(MAX_POLL, STEADY_POLL * GROWTH ** max(1.0, growth_steps / 4)))
 
 
-def poll_until(fetch: Callable[[], tuple[T, Polled]], deadline: Deadline) -> T:
+def poll_until(fetch: Callable[[], tuple[T, Polled]], deadline: Deadline, seen: Polled | None = None) -> T:
     """Call ``fetch`` until it reports done; raise :class:`WindowElapsed` when the deadline passes.
 
-    The last poll happens at the deadline itself, so a run that finishes just in time counts.
+    ``seen``: what the caller already knows (e.g. the create's answer), so the first look waits for
+    the schedule instead of asking again at once. The last poll happens at the deadline itself, so a
+    run that finishes just in time counts.
     """
+    looked = 0
+    if seen is not None:
+        looked = 1
+        clock.sleep(min(poll_interval(1, deadline.elapsed(), seen.poll_after), deadline.remaining()))
 
     def wait(state: tenacity.RetryCallState) -> float:
         _, polled = state.outcome.result()  # type: ignore[union-attr]
-        interval = poll_interval(state.attempt_number, deadline.elapsed(), polled.poll_after)
+        interval = poll_interval(state.attempt_number + looked, deadline.elapsed(), polled.poll_after)
         return min(interval, deadline.remaining())
 
     def give_up(state: tenacity.RetryCallState) -> T:

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -407,12 +407,15 @@ class ProviderServer:
         project: str = DEFAULT_PROJECT,
         rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
         startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
+        python_args: Sequence[str] = ("-m", "pulumi.dynamic"),
     ) -> None:
         self.initial_config: dict[str, Any] = dict(config or {})
         self.env: dict[str, str] = dict(env or {})
         self.project = project
         self.rpc_timeout = rpc_timeout
         self.startup_timeout = startup_timeout
+        self.python_args = tuple(python_args)
+        """What the child runs: ``python -u <python_args>`` (the engine's plugin runs ``-m pulumi.dynamic``)."""
         self._requested_log_path = log_path
         self.log_path: Path | None = None
         self._owns_log = False
@@ -492,7 +495,7 @@ class ProviderServer:
         # port line) and is copied into the same file by the pump.  Both use O_APPEND, so neither overwrites
         # the other.
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            [sys.executable, "-u", *self.python_args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._log_file,

@@ -1,0 +1,51 @@
+"""The polling schedule: few requests, the server's hints honoured, nothing past the window."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FakeApiClock, configured_provider
+
+from pulumi_openai_run import waiting
+from pulumi_openai_run.testing import FakeOpenAI, RunScript
+
+RETRIEVE = r"/threads/[^/]+/runs/run_\w+"
+
+
+def test_a_sub_second_run_costs_one_look(fake: FakeOpenAI, fake_clock: FakeApiClock) -> None:
+    ids = {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread()["id"]}
+    fake.script_runs(RunScript(queued_for=0.1, duration=0.5))
+    configured_provider(fake).create({**ids, "completion_window": 60.0})
+    # create, one retrieve (no wasted look straight after the create), the steps, the messages
+    assert [r.method for r in fake.requests] == ["POST", "GET", "GET", "GET"]
+    assert fake.count("GET", RETRIEVE) == 1
+
+
+def test_a_30_second_run_costs_fewer_looks_than_one_a_second(fake: FakeOpenAI, fake_clock: FakeApiClock) -> None:
+    ids = {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread()["id"]}
+    fake.script_runs(RunScript(queued_for=0.1, duration=29.9))
+    configured_provider(fake).create({**ids, "completion_window": 120.0})
+    assert fake.count("GET", RETRIEVE) < 30  # openai-python's create_and_poll makes 31
+
+
+def test_the_servers_poll_after_hint_is_honoured() -> None:
+    with FakeOpenAI(poll_after_ms=2500) as fake:
+        clock = FakeApiClock(fake)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(waiting, "clock", clock)
+            ids = {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread()["id"]}
+            fake.script_runs(RunScript(queued_for=0.1, duration=9.0))
+            configured_provider(fake).create({**ids, "completion_window": 60.0})
+        assert clock.sleeps[1:] == [2.5] * (len(clock.sleeps) - 1)  # after the first look, the server's pace
+
+
+@pytest.mark.parametrize(("attempt", "elapsed", "hint", "expected"), [
+    (1, 0.0, None, 0.75), (2, 0.75, None, 1.0), (9, 8.75, None, 1.0), (30, 60.0, None, waiting.MAX_POLL),
+    (1, 0.0, 0.2, 0.2), (5, 40.0, 3.0, 3.0),
+])
+def test_poll_interval(attempt: int, elapsed: float, hint: float | None, expected: float) -> None:
+    assert waiting.poll_interval(attempt, elapsed, hint) == pytest.approx(expected)
+
+
+def test_intervals_grow_after_the_steady_period_and_never_shrink() -> None:
+    intervals = [waiting.poll_interval(10, elapsed, None) for elapsed in range(10, 60)]
+    assert intervals == sorted(intervals) and intervals[-1] == waiting.MAX_POLL
