@@ -42,6 +42,9 @@ class Field:
     validate: Validator | None = None
     normalize: Normalizer | None = None
     """Maps a value to the form compared by ``diff`` (so ``300`` and ``300.0`` are equal)."""
+    default: Any = None
+    """What the API holds when the input is absent (``None``: null). ``diff`` sees an absent input and this
+    value as equal, and an in-place update that drops the input sends it."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def diff(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, An
     replaces: list[str] = []
     for field in inputs_of(fields):
         old, new = olds.get(field.name), news.get(field.name)
-        if not is_unknown(new) and _comparable(field, old) == _comparable(field, new):
+        if not is_unknown(new) and equivalent(field, old, new):
             continue
         changed.append(field.name)
         if field.on_change == "replace":
@@ -126,7 +129,14 @@ def diff(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, An
     return Diff(changed, replaces)
 
 
+def equivalent(field: Field, old: Any, new: Any) -> bool:
+    """Whether two values of ``field`` mean the same to the API (absent counts as the field's default)."""
+    return bool(_comparable(field, old) == _comparable(field, new))
+
+
 def _comparable(field: Field, value: Any) -> Any:
+    if value is None:
+        value = field.default
     if value is None:
         return None
     if field.normalize is not None:
@@ -200,6 +210,15 @@ def _range(low: float | None, high: float | None) -> str:
     if low is not None:
         return f"at least {low:g}"
     return f"at most {high:g}"
+
+
+def one_of(*allowed: str) -> Validator:
+    def validate(value: Any) -> str | None:
+        if value in allowed and isinstance(value, str):
+            return None
+        return f"must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
+
+    return validate
 
 
 def a_bool(value: Any) -> str | None:

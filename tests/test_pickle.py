@@ -7,11 +7,13 @@ import subprocess
 import sys
 
 import dill
+import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_openai_run import RunProvider
+from pulumi_openai_run import AssistantProvider, MessageProvider, RunProvider, ThreadProvider
+from pulumi_openai_run.object_provider import ApiObjectProvider
 
 SCRIPT = (
     "from pulumi.dynamic.dynamic import serialize_provider as s\n"
@@ -41,3 +43,29 @@ def test_importing_the_package_does_not_import_openai() -> None:
     code = "import sys, pulumi_openai_run; print('openai' in sys.modules, 'httpx2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+OBJECT_PROVIDERS = (AssistantProvider, ThreadProvider, MessageProvider)
+OBJECTS_SCRIPT = (
+    "from pulumi.dynamic.dynamic import serialize_provider as s\n"
+    "from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider\n"
+    "print(*(s(P()) for P in (AssistantProvider, ThreadProvider, MessageProvider)))"
+)
+
+
+def test_the_object_providers_are_small_and_identical_from_one_program_run_to_the_next() -> None:
+    runs = {subprocess.run([sys.executable, "-c", OBJECTS_SCRIPT], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)}
+    assert len(runs) == 1
+    blobs = runs.pop().split()
+    assert len(blobs) == 3 and len(set(blobs)) == 3 and all(len(blob) < 1024 for blob in blobs)
+
+
+@pytest.mark.parametrize("cls", OBJECT_PROVIDERS, ids=lambda cls: cls.__name__)
+def test_a_configured_object_provider_pickles_without_its_config(cls: type[ApiObjectProvider]) -> None:
+    provider = cls()
+    provider.configure(ConfigureRequest(Config({"openai:apiKey": "sk-very-secret-key"}, "proj")))
+    blob = serialize_provider(provider)
+    assert blob == serialize_provider(cls())
+    assert b"sk-very-secret-key" not in base64.b64decode(blob)
+    assert isinstance(dill.loads(base64.b64decode(blob)), cls)

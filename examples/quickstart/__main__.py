@@ -1,23 +1,38 @@
-"""Quickstart: run an assistant on a thread, wait for the answer, export it.
+"""Quickstart: an assistant, a thread, a question on it, and a run that answers it; exports the reply.
 
-    pulumi config set assistantId asst_...
-    pulumi config set threadId thread_...
     pulumi config set --secret openai:apiKey sk-...
     pulumi up
+
+Nothing to create by hand, no ids to copy: the stack makes the assistant, the thread and the message, and
+the run waits for them. Optional config: ``model`` (default gpt-4o), ``question``, ``completionWindow``.
 """
 
 import pulumi
 
-from pulumi_openai_run import Run
+from pulumi_openai_run import Assistant, Message, Run, Thread
 
 config = pulumi.Config()
 
+assistant = Assistant(
+    "helper",
+    model=config.get("model") or "gpt-4o",
+    name="quickstart",
+    instructions="You are a concise analyst. Answer in one or two sentences.",
+)
+thread = Thread("conversation", metadata={"stack": pulumi.get_stack()})
+message = Message(
+    "question",
+    thread_id=thread.id,
+    content=config.get("question") or "Summarise our quarterly report in one line.",
+)
 run = Run(
     "summary",
-    assistant_id=config.require("assistantId"),
-    thread_id=config.require("threadId"),
+    assistant_id=assistant.id,
+    thread_id=thread.id,
     completion_window=config.get_int("completionWindow") or 300,
     metadata={"stack": pulumi.get_stack()},
+    # The run answers what is on the thread when it starts: the message must be there first.
+    opts=pulumi.ResourceOptions(depends_on=[message]),
 )
 
 pulumi.export("run_id", run.id)

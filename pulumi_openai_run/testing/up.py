@@ -1,10 +1,11 @@
 """``python -m pulumi_openai_run.testing.up [PROJECT_DIR]``: a `pulumi up` of a stack, offline.
 
 No Pulumi CLI and no OpenAI account needed: the program runs under ``pulumi.runtime.set_mocks``, every
-``Run`` registration goes to the real dynamic-provider server (``python -m pulumi.dynamic``) over gRPC
-(Check, then Create, as the engine would), and that server talks HTTP to the fake Assistants API on
-127.0.0.1. The fake is seeded with an assistant and a thread, passed to the program as the
-``assistantId`` and ``threadId`` config; more config with ``--config key=value``.
+dynamic resource (``Assistant``, ``Thread``, ``Message``, ``Run``) goes to the real dynamic-provider server
+(``python -m pulumi.dynamic``) over gRPC (Check, then Create, as the engine would), and that server talks
+HTTP to the fake Assistants API on 127.0.0.1. The fake starts empty: the program creates what it needs.
+``PROJECT_DIR`` is the program's directory (``examples/quickstart``, the default, or ``examples/multi_run``);
+program config with ``--config key=value``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _project_name(project_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pulumi_openai_run.testing.up", description=__doc__)
     parser.add_argument("project_dir", nargs="?", default="examples/quickstart",
-                        help="the program's directory (default: examples/quickstart)")
+                        help="the program's directory (default: examples/quickstart; or examples/multi_run)")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="program config, e.g. completionWindow=60 (repeatable)")
     parser.add_argument("--run-seconds", type=float, default=1.0, help="how long each fake run takes")
@@ -47,10 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     with FakeOpenAI(clock="real") as fake:
         fake.default_script = RunScript(outcome=args.outcome, queued_for=0.1, duration=args.run_seconds,
                                         reply="Hello from the fake assistant (offline up).")
-        assistant = fake.create_assistant(model="gpt-4o", name="offline")
-        thread = fake.create_thread(messages=["Summarise our quarterly report in one line."])
-        config.setdefault("assistantId", assistant["id"])
-        config.setdefault("threadId", thread["id"])
         stack_config = {"openai:apiKey": Secret(fake.api_key), "openai:baseUrl": fake.base_url}
         print(f"Fake OpenAI API at {fake.base_url}; program {project_dir} (project {project})")
         with ProviderServer(stack_config, project=project, env={"OPENAI_API_KEY": ""}) as server:

@@ -1,0 +1,99 @@
+"""The ``Message`` resource: a message on an OpenAI thread (Assistants v2) as part of a Pulumi stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import pulumi
+import pulumi.dynamic
+
+from .message_fields import MESSAGE_FIELDS
+from .object_provider import MessageProvider
+from .resource_args import check_args_class, resource_props
+
+
+@dataclass
+class MessageArgs:
+    """The inputs of a :class:`Message`. Every field may be a plain value or a ``pulumi.Output``."""
+
+    thread_id: pulumi.Input[str]
+    """The ID of the thread to add the message to."""
+    content: pulumi.Input[str | Sequence[pulumi.Input[Mapping[str, Any]]]]
+    """The message's text, or a list of content parts (text, image_file, image_url)."""
+    role: pulumi.Input[str] | None = None
+    """``user`` (default) or ``assistant``."""
+    attachments: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    """Files attached to the message: ``[{file_id, tools: [{type}]}]``."""
+    metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Up to 16 key/value strings; changed in place."""
+
+
+check_args_class(MessageArgs, MESSAGE_FIELDS)
+
+
+class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
+    """A message on an OpenAI thread (Assistants v2), e.g. the question a later ``Run`` answers.
+
+    ``message.id`` is its id (``msg_...``). ``metadata`` changes in place; any other change makes a new
+    message. ``pulumi destroy`` deletes it. A thread takes no message while a run on it is active, so make a
+    follow-up message depend on the run before it (``depends_on``).
+    """
+
+    thread_id: pulumi.Output[str]
+    """The ID of the thread the message is on."""
+    content: pulumi.Output[str | list[dict[str, Any]]]
+    """The content as given."""
+    role: pulumi.Output[str | None]
+    """The role as given (absent: ``user``)."""
+    attachments: pulumi.Output[list[dict[str, Any]] | None]
+    """The attachments as given."""
+    metadata: pulumi.Output[dict[str, str] | None]
+    """The message's metadata."""
+
+    object: pulumi.Output[str]
+    """The object type, always ``thread.message``."""
+    created_at: pulumi.Output[int]
+    """Unix time the message was created."""
+    status: pulumi.Output[str]
+    """``in_progress``, ``incomplete`` or ``completed``."""
+    assistant_id: pulumi.Output[str | None]
+    """The assistant that wrote the message, if one did."""
+    run_id: pulumi.Output[str | None]
+    """The run that wrote the message, if one did."""
+    completed_at: pulumi.Output[int | None]
+    """Unix time the message was completed, if it was."""
+    incomplete_at: pulumi.Output[int | None]
+    """Unix time the message was marked incomplete, if it was."""
+    incomplete_details: pulumi.Output[dict[str, str] | None]
+    """Why the message is incomplete (reason), if it is."""
+
+    @overload
+    def __init__(self, resource_name: str, args: MessageArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        thread_id: pulumi.Input[str],
+        content: pulumi.Input[str | Sequence[pulumi.Input[Mapping[str, Any]]]],
+        role: pulumi.Input[str] | None = None,
+        attachments: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
+        metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        props, opts = resource_props("Message", MessageArgs, MESSAGE_FIELDS, args, kwargs)
+        super().__init__(MessageProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], thread_id: pulumi.Input[str],
+            opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> Message:
+        """Adopt an existing message (import or read-only reference): ``id`` is its ``msg_...`` id and
+        ``thread_id`` its thread; its other inputs are read from the API."""
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return Message(resource_name, merged, thread_id=thread_id, **inputs)

@@ -1,0 +1,145 @@
+"""The API calls of plain objects (assistants, threads, messages), each retried where that is safe.
+
+One class for every kind: the kind (:class:`~.object_kind.ObjectKind`) says where its calls live on the
+client and what goes in a body. Transient errors are retried with :func:`~.waiting.with_retries` and the
+predicates of ``assistants_api``; any other API error becomes an :class:`~.errors.ApiError` naming the call.
+A create is not repeated blindly: after an unknown outcome (a lost response, a 5xx) it first looks for the
+object by a marker in its metadata, as a Run's create does. openai's own retries are off (``client.py``).
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import openai
+from openai import OpenAI
+
+from .assistants_api import is_transient, outcome_unknown, retry_after
+from .assistants_mapping import TOKEN_KEY, with_token
+from .errors import ApiError
+from .object_kind import ObjectKind
+from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+
+# openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
+# assistants_api already silences): the warning is ours to silence, for our own calls only.
+warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
+                        module=r"pulumi_openai_run\.object_api\Z")
+
+T = TypeVar("T")
+
+LOOKUP_PAGE_SIZE = 100
+"""How many of the latest objects a lost create is looked for among."""
+_BUSY_THREAD = "while a run"
+"""How the API words a refused message on a thread with an active run ("Can't add messages to thread_... while
+a run run_... is active.")."""
+
+
+def _as_dict(model: Any) -> dict[str, Any]:
+    return dict(model.model_dump(mode="json"))
+
+
+class ObjectApi:
+    """Create, retrieve, modify and delete one kind of plain API object."""
+
+    def __init__(self, client: OpenAI, kind: ObjectKind) -> None:
+        self._kind = kind
+        self._collection = kind.collection(client)
+
+    def create(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Create the object once, even when a response is lost; returns the API object."""
+        kind, scope = self._kind, self._kind.scope_of(inputs)
+        body = kind.create_body(inputs)
+        deadline = Deadline(TRANSIENT_RETRY_CEILING)
+        token: str | None = None
+        if kind.lost_create == "find":
+            marked = with_token(body.get("metadata"), secrets.token_hex(12))
+            if TOKEN_KEY in marked:  # no room when the user's metadata has all 16 keys
+                token, body["metadata"] = marked[TOKEN_KEY], marked
+
+        def attempt() -> dict[str, Any]:
+            try:
+                return _as_dict(self._collection.create(**scope, **body))
+            except Exception as error:
+                if token is not None and outcome_unknown(error):
+                    found = self._find(scope, token, deadline)
+                    if found is not None:
+                        return found
+                raise
+
+        def retryable(error: BaseException) -> bool:
+            # Without a marker, only errors that say the request was not processed are safe to repeat.
+            safe = token is not None or kind.lost_create == "repeat" or not outcome_unknown(error)
+            return is_transient(error) and safe
+
+        try:
+            return self._call(attempt, deadline, f"create the {kind.noun}", retryable)
+        except ApiError as error:
+            if kind.busy_hint and _BUSY_THREAD in str(error):
+                raise ApiError(f"{error} {kind.busy_hint}") from error.__cause__
+            if token is None and kind.lost_create == "find" and error.__cause__ is not None \
+                    and outcome_unknown(error.__cause__):
+                raise ApiError(
+                    f"{error} It was not sent again: the {kind.noun} may exist after all, and with all 16 "
+                    f"metadata keys taken it could not be told apart from others; check for a stray one."
+                ) from error.__cause__
+            raise
+
+    def get(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The API object now, or ``None`` if it (or its thread) no longer exists."""
+        scope = self._kind.scope_of(inputs)
+        try:
+            return self._call(lambda: _as_dict(self._collection.retrieve(object_id, **scope)),
+                              Deadline(TRANSIENT_RETRY_CEILING), f"retrieve {self._what(object_id, scope)}")
+        except ApiError as error:
+            if isinstance(error.__cause__, openai.NotFoundError):
+                return None
+            raise
+
+    def update(self, object_id: str, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        """Send the modify call with ``body``; returns the API object as changed."""
+        scope = self._kind.scope_of(inputs)
+        return self._call(lambda: _as_dict(self._collection.update(object_id, **scope, **body)),
+                          Deadline(TRANSIENT_RETRY_CEILING), f"update {self._what(object_id, scope)}")
+
+    def delete(self, object_id: str, inputs: Mapping[str, Any]) -> None:
+        """Delete the object; one that is already gone (404) is no error."""
+        scope = self._kind.scope_of(inputs)
+        try:
+            self._call(lambda: self._collection.delete(object_id, **scope),
+                       Deadline(TRANSIENT_RETRY_CEILING), f"delete {self._what(object_id, scope)}")
+        except ApiError as error:
+            if not isinstance(error.__cause__, openai.NotFoundError):
+                raise
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    def _find(self, scope: Mapping[str, Any], token: str, deadline: Deadline) -> dict[str, Any] | None:
+        """The object a lost create made, found by its marker among the latest ones."""
+        page = self._call(lambda: self._collection.list(**scope, limit=LOOKUP_PAGE_SIZE, order="desc"),
+                          deadline, f"list {self._kind.noun}s")
+        for item in page.data:
+            data = _as_dict(item)
+            if (data.get("metadata") or {}).get(TOKEN_KEY) == token:
+                return data
+        return None
+
+    def _what(self, object_id: str, scope: Mapping[str, Any]) -> str:
+        where = "".join(f" on {name.removesuffix('_id')} {value}" for name, value in scope.items())
+        return f"{self._kind.noun} {object_id}{where}"
+
+    @staticmethod
+    def _call(call: Callable[[], T], deadline: Deadline, what: str,
+              retryable: Callable[[BaseException], bool] = is_transient) -> T:
+        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
+        try:
+            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), retryable, retry_after)
+        except openai.APIStatusError as error:
+            body = error.body if isinstance(error.body, Mapping) else {}
+            message = body.get("message") or error.message
+            raise ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).") from error
+        except openai.APIConnectionError as error:
+            raise ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
+                           "although the request was retried; check openai:baseUrl and the network.") from error

@@ -1,0 +1,115 @@
+"""What the generic provider of plain API objects (``object_provider``) needs to know about one kind of
+object, an assistant, a thread or a message: its field table, where its calls live on the client, and pure
+functions between the resource's inputs and outputs and the API's JSON.
+
+The rules every kind shares are methods here: which body a create sends, which an in-place update sends
+(an input the program dropped is reset to the API's default), and how refresh or import bring the inputs in
+line with the server without turning an equivalent spelling into a diff. No I/O, no ``openai`` import.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import schema
+from .object_validators import plain
+
+ApiObject = Mapping[str, Any]
+"""An API object as a plain dict (``model_dump(mode="json")`` of openai's model)."""
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    noun: str
+    """What the API calls one, for messages: ``assistant``, ``thread``, ``message``."""
+    resource: str
+    """The resource class: ``Assistant``, ``Thread``, ``Message``."""
+    fields: tuple[schema.Field, ...]
+    id_prefix: str
+    """How the API's ids of this kind start (``asst_``); ids are checked as plain tokens before URLs."""
+    collection: Callable[[Any], Any]
+    """The client's resource for this kind, e.g. ``lambda client: client.beta.assistants``; its
+    ``create``, ``retrieve``, ``update``, ``delete`` and ``list`` take the ``scope`` as keywords."""
+    outputs: Callable[[ApiObject], dict[str, Any]]
+    """The output fields of an API object (``id`` aside)."""
+    server_values: Callable[[ApiObject], dict[str, Any]]
+    """The values of the inputs as the API object holds them (for refresh and import)."""
+    to_api: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    """Per input, its value in a request body; inputs not named here are sent as plain JSON."""
+    create_defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Body values a create sends when the input is absent (a message's role)."""
+    scope: tuple[str, ...] = ()
+    """Inputs that go into the URL instead of the body (a message's ``thread_id``)."""
+    lost_create: Literal["find", "repeat"] = "find"
+    """After a create whose outcome is unknown: ``find`` looks for the object by a marker in its metadata
+    among the latest objects of the list endpoint before sending again; ``repeat`` sends again (for kinds
+    with no list endpoint, where a stray duplicate harms nothing)."""
+    import_hint: str = ""
+    """How to import one, for errors: ``Message.get(name, 'msg_...', thread_id='thread_...')``."""
+    busy_hint: str = ""
+    """What to do when a create fails because a run on the thread is active."""
+
+    @property
+    def by_name(self) -> dict[str, schema.Field]:
+        return {f.name: f for f in self.fields}
+
+    def scope_of(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: inputs.get(name) for name in self.scope}
+
+    def id_problem(self, object_id: str, inputs: Mapping[str, Any]) -> str | None:
+        """Why ``object_id`` or the scope in ``inputs`` cannot go into a URL, or ``None``."""
+        problem = schema.an_id(self.id_prefix)(object_id)
+        if problem:
+            return f"The {self.noun}'s id {object_id!r} {problem}"
+        for name in self.scope:
+            value = inputs.get(name)
+            if value is None:
+                return (f"Cannot reach {self.noun} {object_id}: its {name} is unknown. "
+                        f"Import it with {self.import_hint}.")
+            check = self.by_name[name].validate
+            problem = check(value) if check else None
+            if problem:
+                return f"The {self.noun}'s {name} {value!r} {problem}"
+        return None
+
+    def body(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body for ``values`` (inputs by name; ``None`` is sent as null)."""
+        result: dict[str, Any] = {}
+        for name, value in values.items():
+            if name in self.scope:
+                continue
+            convert = self.to_api.get(name, plain)
+            result[name] = None if value is None else convert(value)
+        return result
+
+    def create_body(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        given = {name: value for name, value in inputs.items() if value is not None and name in self.by_name}
+        return {**copy.deepcopy(dict(self.create_defaults)), **self.body(given)}
+
+    def update_body(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """What the modify call sends: each in-place input that changed, and the API's default for one the
+        program dropped. Empty: nothing to send."""
+        by_name = self.by_name
+        changed = [name for name in schema.diff(self.fields, olds, news).changed
+                   if by_name[name].on_change == "update"]
+        values = {name: news[name] if news.get(name) is not None else copy.deepcopy(by_name[name].default)
+                  for name in changed}
+        return self.body(values)
+
+    def state_inputs(self, api_object: ApiObject, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """``inputs`` brought in line with the server: a value the server holds differently replaces the
+        given one, an equivalent one keeps the user's spelling, and a server default means absent."""
+        result = dict(inputs)
+        by_name = self.by_name
+        for name, value in self.server_values(api_object).items():
+            field_ = by_name[name]
+            if schema.equivalent(field_, inputs.get(name), value):
+                continue
+            if schema.equivalent(field_, None, value):
+                result.pop(name, None)
+            else:
+                result[name] = value
+        return result

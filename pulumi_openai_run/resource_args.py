@@ -1,0 +1,50 @@
+"""What the Assistant, Thread and Message resource classes share: taking their inputs as an ``*Args``
+object or as keywords, as Pulumi's generated SDKs do, and turning them into the property bag
+``pulumi.dynamic.Resource`` registers (every input and output named; absent ones ``None``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import pulumi
+
+from .schema import Field, inputs_of, outputs_of
+
+
+def check_args_class(args_class: type, table: Iterable[Field]) -> None:
+    """Fail at import when an ``*Args`` class and its field table name different inputs."""
+    table = tuple(table)
+    declared = sorted(f.name for f in fields(args_class))
+    expected = sorted(f.name for f in inputs_of(table))
+    if declared != expected:
+        raise AssertionError(f"{args_class.__name__} declares {declared}, its field table {expected}")
+
+
+def resource_props(resource: str, args_class: type, table: Iterable[Field], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
+    """The properties and options of ``Resource(name, *args, **kwargs)``: an ``args_class`` instance and/or
+    ``ResourceOptions`` positionally (or as ``args=``, ``opts=``), or the inputs as keywords."""
+    table = tuple(table)
+    given = dict(kwargs)
+    args_obj: Any = given.pop("args", None)
+    opts: pulumi.ResourceOptions | None = given.pop("opts", None)
+    for arg in args:
+        if isinstance(arg, args_class):
+            args_obj = arg
+        elif isinstance(arg, pulumi.ResourceOptions):
+            opts = arg
+        elif arg is not None:
+            raise TypeError(f"{resource}() takes a {args_class.__name__} and/or ResourceOptions positionally, "
+                            f"got {arg!r}.")
+    if args_obj is not None:
+        assert is_dataclass(args_obj)
+        given = {f.name: getattr(args_obj, f.name) for f in fields(args_obj)}
+    input_names = [f.name for f in inputs_of(table)]
+    unknown = sorted(set(given) - set(input_names))
+    if unknown:
+        raise TypeError(f"{resource}() got unknown inputs {unknown}; the inputs are: {', '.join(input_names)}.")
+    props: dict[str, Any] = {name: given.get(name) for name in input_names}
+    props.update({f.name: None for f in outputs_of(table)})
+    return props, opts

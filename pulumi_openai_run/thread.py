@@ -1,0 +1,77 @@
+"""The ``Thread`` resource: an OpenAI thread (Assistants v2) as part of a Pulumi stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import pulumi
+import pulumi.dynamic
+
+from .object_provider import ThreadProvider
+from .resource_args import check_args_class, resource_props
+from .thread_fields import THREAD_FIELDS
+
+
+@dataclass
+class ThreadArgs:
+    """The inputs of a :class:`Thread`. Every field may be a plain value or a ``pulumi.Output``."""
+
+    messages: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    """Messages to start the thread with: ``[{role, content, attachments, metadata}]``; changing them makes
+    a new thread."""
+    metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """Up to 16 key/value strings; changed in place."""
+    tool_resources: pulumi.Input[Mapping[str, Any]] | None = None
+    """Files for the tools on this thread: ``{code_interpreter: {file_ids}, file_search:
+    {vector_store_ids}}``; changed in place."""
+
+
+check_args_class(ThreadArgs, THREAD_FIELDS)
+
+
+class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
+    """An OpenAI thread (Assistants v2): a conversation that runs add to.
+
+    ``thread.id`` is its id (``thread_...``). ``metadata`` and ``tool_resources`` change in place; changing
+    the initial ``messages`` makes a new thread. ``pulumi destroy`` deletes it, with its messages.
+    """
+
+    messages: pulumi.Output[list[dict[str, Any]] | None]
+    """The initial messages as given."""
+    metadata: pulumi.Output[dict[str, str] | None]
+    """The thread's metadata."""
+    tool_resources: pulumi.Output[dict[str, Any] | None]
+    """The thread's tool resources."""
+
+    object: pulumi.Output[str]
+    """The object type, always ``thread``."""
+    created_at: pulumi.Output[int]
+    """Unix time the thread was created."""
+
+    @overload
+    def __init__(self, resource_name: str, args: ThreadArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        messages: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
+        metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        tool_resources: pulumi.Input[Mapping[str, Any]] | None = None,
+    ) -> None: ...
+
+    def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
+        props, opts = resource_props("Thread", ThreadArgs, THREAD_FIELDS, args, kwargs)
+        super().__init__(ThreadProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
+            **inputs: Any) -> Thread:
+        """Adopt an existing thread (import or read-only reference) by its ``thread_...`` id."""
+        merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        return Thread(resource_name, merged, **inputs)

@@ -1,0 +1,229 @@
+"""The engine's side for Assistant, Thread and Message: the real dynamic-provider server driven over gRPC
+(as `pulumi up`, `preview`, `refresh`, `import` and `destroy` drive it) against the fake over HTTP. Each
+resource goes through one whole cycle: check, create, no-change diff, in-place update, replace diff,
+refresh, import, delete, and a refresh once it is gone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_openai_run import (
+    Assistant,
+    AssistantProvider,
+    Message,
+    MessageProvider,
+    Thread,
+    ThreadProvider,
+)
+from pulumi_openai_run.object_provider import ApiObjectProvider
+from pulumi_openai_run.testing import FakeOpenAI
+from pulumi_openai_run.testing.engine import (
+    UNKNOWN,
+    ProviderError,
+    ProviderServer,
+    Secret,
+    serialized_provider,
+    urn,
+)
+from pulumi_openai_run.testing.mocks import ProviderServerMocks, run_program
+
+API_KEY = "sk-engine-chain-secret-5a4b3c2d1e"
+
+
+@dataclass(frozen=True)
+class Case:
+    resource: type
+    provider: type[ApiObjectProvider]
+    inputs: Callable[[FakeOpenAI], dict[str, Any]]
+    in_place: dict[str, Any]
+    """A change the modify call makes."""
+    replace: dict[str, Any]
+    """A change that makes a new object (empty: none does)."""
+    server: Callable[[FakeOpenAI, str, dict[str, Any]], dict[str, Any]]
+    """The object as the fake holds it (KeyError once gone)."""
+    import_keys: tuple[str, ...] = ()
+    """The inputs an import needs besides the id."""
+
+
+def _message_on(fake: FakeOpenAI, message_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    for message in fake.messages_on(inputs["thread_id"]):
+        if message["id"] == message_id:
+            return message
+    raise KeyError(message_id)
+
+
+CASES = {
+    "assistant": Case(
+        Assistant, AssistantProvider,
+        lambda fake: {"model": "gpt-4o", "name": "Helper", "temperature": 0.5, "metadata": {"team": "docs"},
+                      "tools": [{"type": "code_interpreter"}]},
+        in_place={"name": "Renamed", "model": "gpt-4.1", "temperature": 1.5},
+        replace={},
+        server=lambda fake, id_, inputs: fake.assistant(id_),
+    ),
+    "thread": Case(
+        Thread, ThreadProvider,
+        lambda fake: {"messages": [{"content": "Hi"}], "metadata": {"team": "docs"}},
+        in_place={"metadata": {"team": "ops"}, "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}},
+        replace={"messages": [{"content": "Hello"}]},
+        server=lambda fake, id_, inputs: fake.thread(id_),
+    ),
+    "message": Case(
+        Message, MessageProvider,
+        lambda fake: {"thread_id": fake.create_thread()["id"], "content": "What changed?",
+                      "metadata": {"n": "1"}},
+        in_place={"metadata": {"n": "2"}},
+        replace={"content": "What else changed?"},
+        server=_message_on,
+        import_keys=("thread_id",),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(api_key=API_KEY, clock="real") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def engine(fake: FakeOpenAI) -> Iterator[ProviderServer]:
+    config = {"openai:apiKey": Secret(API_KEY), "openai:baseUrl": fake.base_url}
+    with ProviderServer(config, project="openai-run-quickstart", env={"OPENAI_API_KEY": ""}) as server:
+        yield server
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_whole_cycle(engine: ProviderServer, fake: FakeOpenAI, name: str) -> None:
+    case = CASES[name]
+    resource_urn = urn(case.resource, name)
+    blob = serialized_provider(case.provider())
+    news = {**case.inputs(fake), "__provider": blob}
+
+    # up: check, then create with the checked inputs
+    checked = engine.check(resource_urn, {}, news)
+    assert checked.failures == [] and checked.inputs == news
+    object_id, state = engine.create(resource_urn, checked.inputs)
+    server = case.server(fake, object_id, news)
+    assert state["object"] == server["object"] and state["created_at"] == server["created_at"]
+    assert {k: state[k] for k in news} == news
+
+    # preview of the same program (a fresh run serializes the provider again): no change, no request
+    fake.clear_requests()
+    again = {**news, "__provider": serialized_provider(case.provider())}
+    assert engine.diff(resource_urn, object_id, state, again, old_inputs=news).changes == "none"
+    assert fake.requests == []
+
+    # an in-place change: the modify call, same id
+    changed = {**news, **case.in_place}
+    diff = engine.diff(resource_urn, object_id, state, changed, old_inputs=news)
+    assert (diff.changes, diff.replaces) == ("some", [])
+    state = engine.update(resource_urn, object_id, state, changed, old_inputs=news)
+    server = case.server(fake, object_id, changed)
+    for key, value in case.in_place.items():
+        assert state[key] == value
+        assert server[key] == value
+
+    # a change the API cannot make in place: a replacement
+    if case.replace:
+        diff = engine.diff(resource_urn, object_id, state, {**changed, **case.replace}, old_inputs=changed)
+        assert (diff.changes, diff.replaces) == ("some", sorted(case.replace))
+        assert diff.delete_before_replace is False
+
+    # refresh: nothing drifted, the same state
+    read = engine.read(resource_urn, object_id, state, changed)
+    assert read.id == object_id and read.outs == state
+
+    # import with the id (and the thread, for a message): the inputs come from the server
+    imported = engine.read(resource_urn, object_id, {},
+                           {**{k: changed[k] for k in case.import_keys}, "__provider": blob})
+    assert imported.id == object_id and imported.inputs is not None
+    expected = {k: v for k, v in changed.items() if k not in ("messages", "__provider")}
+    assert {k: v for k, v in imported.inputs.items() if k != "__provider"} == expected
+
+    # destroy, twice (the second finds it gone), then a refresh drops it from the stack
+    engine.delete(resource_urn, object_id, state)
+    with pytest.raises(KeyError):
+        case.server(fake, object_id, changed)
+    engine.delete(resource_urn, object_id, state)
+    assert engine.read(resource_urn, object_id, state, changed).id == ""
+
+    # the key is nowhere in what the engine keeps, nor in the provider's log
+    assert API_KEY not in json.dumps([state, read.outs, imported.outs], default=str)
+    assert API_KEY not in engine.log_text()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_preview_with_unknown_inputs_makes_no_request(engine: ProviderServer, fake: FakeOpenAI,
+                                                      name: str) -> None:
+    case = CASES[name]
+    resource_urn = urn(case.resource, name)
+    blob = serialized_provider(case.provider())
+    news = {**case.inputs(fake), "__provider": blob}
+    fake.clear_requests()
+    unknowns = {key: UNKNOWN for key in news if key != "__provider"}
+    assert engine.check(resource_urn, {}, {**unknowns, "__provider": blob}).failures == []
+    state = {**news, "object": "x", "created_at": 1.0}
+    diff = engine.diff(resource_urn, "id_1", state, {**news, **dict.fromkeys(case.in_place, UNKNOWN)})
+    assert (diff.changes, diff.replaces) == ("some", [])
+    if case.replace:
+        diff = engine.diff(resource_urn, "id_1", state, {**news, **dict.fromkeys(case.replace, UNKNOWN)})
+        assert diff.replaces == sorted(case.replace)
+    assert fake.requests == []
+
+
+BAD = {
+    "assistant": {"model": "", "temperature": 3.0, "tools": [{"type": "browser"}], "response_format": "yaml"},
+    "thread": {"messages": [{"role": "system", "content": "Hi"}], "metadata": {"k": 1.0},
+               "tool_resources": {"file_search": {"vector_store_ids": ["a", "b"]}}},
+    "message": {"thread_id": "../threads", "role": "robot", "content": "", "attachments": [{"file_id": "x y"}]},
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_inputs_fail_check_one_failure_per_field_without_a_request(engine: ProviderServer, fake: FakeOpenAI,
+                                                                       name: str) -> None:
+    case = CASES[name]
+    fake.clear_requests()
+    news = {**BAD[name], "colour": "red", "__provider": serialized_provider(case.provider())}
+    failures = dict(engine.check(urn(case.resource, name), {}, news).failures)
+    assert set(failures) == {*BAD[name], "colour"}
+    for field, reason in failures.items():
+        assert f"'{field}'" in reason
+    assert fake.requests == []
+
+
+def test_a_message_without_its_thread_cannot_be_imported(engine: ProviderServer, fake: FakeOpenAI) -> None:
+    blob = serialized_provider(MessageProvider())
+    with pytest.raises(ProviderError, match=r"Message\.get\(name, 'msg_\.\.\.', thread_id='thread_\.\.\.'\)"):
+        engine.read(urn(Message, "orphan"), "msg_abc", {}, {"__provider": blob})
+
+
+def test_get_adopts_existing_objects_in_a_program(engine: ProviderServer, fake: FakeOpenAI,
+                                                  tmp_path: Path) -> None:
+    assistant = fake.create_assistant(model="gpt-4o", name="Existing")
+    thread = fake.create_thread(messages=["Already asked."], metadata={"owner": "ops"})
+    [message] = fake.messages_on(thread["id"])
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\n"
+        "from pulumi_openai_run import Assistant, Message, Thread\n"
+        f"a = Assistant.get('existing', {assistant['id']!r})\n"
+        f"t = Thread.get('thread', {thread['id']!r})\n"
+        f"m = Message.get('question', {message['id']!r}, thread_id={thread['id']!r})\n"
+        "pulumi.export('name', a.name)\n"
+        "pulumi.export('owner', t.metadata['owner'])\n"
+        "pulumi.export('content', m.content)\n"
+        "pulumi.export('status', m.status)\n"
+    )
+    mocks = ProviderServerMocks(engine)
+    exports = run_program(program, mocks, project="openai-run-quickstart")
+    assert [r.operation for r in mocks.registrations] == ["read"] * 3
+    assert dict(exports) == {"name": "Existing", "owner": "ops", "content": "Already asked.",
+                             "status": "completed"}

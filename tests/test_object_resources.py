@@ -1,0 +1,76 @@
+"""The Assistant, Thread and Message resource classes: inputs as *Args or keywords, typed outputs, get()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Thread, ThreadArgs
+from pulumi_openai_run.testing.mocks import run_program
+
+PROGRAM = '''
+import pulumi
+from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Thread, ThreadArgs
+
+a = Assistant("by-args", AssistantArgs(model="gpt-4o", temperature=0.2))
+b = Assistant("by-keywords", model="gpt-4o-mini", opts=pulumi.ResourceOptions(depends_on=[a]))
+t = Thread("thread", ThreadArgs(metadata={"k": "v"}))
+m = Message("message", MessageArgs(thread_id=t.id, content="Hi"), pulumi.ResourceOptions(depends_on=[b]))
+pulumi.export("message_thread", m.thread_id)
+pulumi.export("status", m.status)
+'''
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources[args.name] = args
+        return f"{args.name}_id", {**args.inputs, "status": "completed", "object": "x"}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        return {}, []
+
+
+def test_args_objects_and_keywords_register_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / "__main__.py").write_text(PROGRAM)
+    mocks = Mocks()
+    exports = run_program(tmp_path, mocks, project="objects")
+    assert {name: args.typ.rsplit(":", 1)[1] for name, args in mocks.resources.items()} == {
+        "by-args": "Assistant", "by-keywords": "Assistant", "thread": "Thread", "message": "Message"}
+    assert mocks.resources["by-args"].inputs["temperature"] == 0.2
+    assert mocks.resources["by-keywords"].inputs["model"] == "gpt-4o-mini"
+    assert mocks.resources["thread"].inputs["metadata"] == {"k": "v"}
+    assert mocks.resources["message"].inputs["thread_id"] == "thread_id"
+    assert dict(exports) == {"message_thread": "thread_id", "status": "completed"}
+
+
+@pytest.mark.parametrize(("cls", "kwargs", "named"), [
+    (Assistant, {"model": "gpt-4o", "temprature": 1.0}, "temperature"),
+    (Thread, {"message": []}, "messages"),
+    (Message, {"thread_id": "thread_1", "content": "Hi", "text": "Hi"}, "content"),
+])
+def test_an_unknown_input_is_refused_naming_the_inputs(cls: type, kwargs: dict[str, Any], named: str) -> None:
+    with pytest.raises(TypeError, match=f"unknown inputs .* the inputs are: .*{named}"):
+        cls("x", **kwargs)
+
+
+def test_a_stray_positional_argument_is_refused() -> None:
+    with pytest.raises(TypeError, match="takes a MessageArgs and/or ResourceOptions"):
+        Message("x", ThreadArgs())
+
+
+def test_every_output_and_input_has_a_docstring_like_run() -> None:
+    import inspect
+
+    for cls, args_cls in ((Assistant, AssistantArgs), (Thread, ThreadArgs), (Message, MessageArgs)):
+        source = inspect.getsource(cls)
+        for name in cls.__annotations__:
+            assert f"    {name}: pulumi.Output" in source
+            after = source.split(f"    {name}: pulumi.Output", 1)[1].split("\n", 2)[1]
+            assert after.strip().startswith('"""'), f"{cls.__name__}.{name} has no docstring"
+        assert set(args_cls.__dataclass_fields__) <= set(cls.__annotations__)

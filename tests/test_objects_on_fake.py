@@ -1,0 +1,236 @@
+"""AssistantProvider, ThreadProvider and MessageProvider against the fake Assistants API over HTTP:
+create, refresh, import, update in place, delete; transient errors retried on every call, lost creates
+found instead of repeated, other errors failing fast, and the key in no error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+import pytest
+from conftest import FakeApiClock
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
+from pulumi_openai_run.assistants_mapping import TOKEN_KEY
+from pulumi_openai_run.object_provider import ApiObjectProvider, ProviderError
+from pulumi_openai_run.testing import FakeOpenAI, Fault
+
+ProviderClass = type[ApiObjectProvider]
+
+TRANSIENT = {
+    "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 3.0},
+    "503": {"kind": "status", "status": 503},
+    "connection reset": {"kind": "reset"},
+}
+
+
+def configured(cls: ProviderClass, fake: FakeOpenAI, **config: Any) -> Any:
+    provider = cls()
+    values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
+    provider.configure(ConfigureRequest(Config(values, "test")))
+    return provider
+
+
+@pytest.fixture
+def assistants(fake: FakeOpenAI, fake_clock: FakeApiClock) -> AssistantProvider:
+    provider: AssistantProvider = configured(AssistantProvider, fake)
+    return provider
+
+
+@pytest.fixture
+def threads(fake: FakeOpenAI, fake_clock: FakeApiClock) -> ThreadProvider:
+    provider: ThreadProvider = configured(ThreadProvider, fake)
+    return provider
+
+
+@pytest.fixture
+def messages(fake: FakeOpenAI, fake_clock: FakeApiClock) -> MessageProvider:
+    provider: MessageProvider = configured(MessageProvider, fake)
+    return provider
+
+
+def test_an_assistants_whole_life(fake: FakeOpenAI, assistants: AssistantProvider) -> None:
+    inputs = {"model": "gpt-4o", "name": "Helper", "instructions": "Be brief.", "temperature": 0.5,
+              "tools": [{"type": "function", "name": "lookup", "parameters": '{"type": "object"}'}],
+              "metadata": {"team": "docs"}}
+    created = assistants.create(dict(inputs))
+    server = fake.assistant(created.id)
+    assert created.outs == {**inputs, "object": "assistant", "created_at": server["created_at"]}
+    assert server["tools"] == [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
+    assert server["temperature"] == 0.5 and server["metadata"]["team"] == "docs"
+
+    refreshed = assistants.read(created.id, dict(created.outs))
+    assert refreshed.id == created.id and refreshed.inputs == inputs and refreshed.outs == created.outs
+
+    news = {**inputs, "name": "Renamed"}
+    del news["temperature"], news["tools"]
+    fake.clear_requests()
+    updated = assistants.update(created.id, dict(created.outs), news)
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", f"/assistants/{created.id}")
+    assert request.json == {"name": "Renamed", "temperature": 1.0, "tools": []}
+    assert updated.outs == {**news, "object": "assistant", "created_at": server["created_at"]}
+
+    imported = assistants.read(created.id, {})
+    assert imported.inputs == news
+
+    assistants.delete(created.id, dict(updated.outs))
+    assert fake.assistants() == []
+    assistants.delete(created.id, dict(updated.outs))  # already gone: no error
+    assert assistants.read(created.id, dict(updated.outs)).id == ""
+
+
+def test_refresh_sees_drift_and_the_next_up_undoes_it(fake: FakeOpenAI, assistants: AssistantProvider) -> None:
+    created = assistants.create({"model": "gpt-4o", "name": "Helper"})
+    by_hand = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
+    with pytest.deprecated_call():
+        by_hand.beta.assistants.update(created.id, name="Hand-edited", instructions="Be rude.")
+    refreshed = assistants.read(created.id, dict(created.outs))
+    assert refreshed.inputs == {"model": "gpt-4o", "name": "Hand-edited", "instructions": "Be rude."}
+    program = {"model": "gpt-4o", "name": "Helper"}
+    assert assistants.diff(created.id, refreshed.outs, program).changes is True
+    assistants.update(created.id, refreshed.outs, program)
+    assert fake.assistant(created.id)["name"] == "Helper" and fake.assistant(created.id)["instructions"] is None
+
+
+def test_a_thread_with_messages_then_a_message_on_it(fake: FakeOpenAI, threads: ThreadProvider,
+                                                      messages: MessageProvider) -> None:
+    thread = threads.create({"messages": [{"content": "Hi"}, {"role": "assistant", "content": "Hello!"}],
+                             "metadata": {"team": "docs"}})
+    assert thread.outs["object"] == "thread"
+    assert [(m["role"], m["content"][0]["text"]["value"]) for m in fake.messages_on(thread.id)] == [
+        ("user", "Hi"), ("assistant", "Hello!")]
+    assert TOKEN_KEY not in fake.thread(thread.id)["metadata"]  # threads carry no marker
+
+    files = {"code_interpreter": {"file_ids": ["file-1"]}}
+    changed = threads.update(thread.id, dict(thread.outs),
+                             {**thread.outs, "metadata": {"team": "ops"}, "tool_resources": files})
+    assert fake.thread(thread.id)["metadata"] == {"team": "ops"}
+    assert fake.thread(thread.id)["tool_resources"] == {"code_interpreter": {"file_ids": ["file-1"]}}
+    assert changed.outs["metadata"] == {"team": "ops"}
+
+    message = messages.create({"thread_id": thread.id, "content": "What changed?", "metadata": {"n": "1"}})
+    assert message.outs["status"] == "completed" and message.outs["object"] == "thread.message"
+    assert message.outs["run_id"] is None
+    assert message.outs["created_at"] == fake.messages_on(thread.id)[-1]["created_at"]
+    assert fake.messages_on(thread.id)[-1]["metadata"]["n"] == "1"
+    updated = messages.update(message.id, dict(message.outs), {**message.outs, "metadata": {"n": "2"}})
+    assert updated.outs["metadata"] == {"n": "2"} and fake.messages_on(thread.id)[-1]["metadata"] == {"n": "2"}
+    imported = messages.read(message.id, {"thread_id": thread.id})
+    assert imported.inputs == {"thread_id": thread.id, "content": "What changed?", "metadata": {"n": "2"}}
+
+    threads.delete(thread.id, dict(changed.outs))
+    with pytest.raises(KeyError):
+        fake.thread(thread.id)
+    assert messages.read(message.id, dict(updated.outs)).id == ""  # its thread is gone, so is it
+    messages.delete(message.id, dict(updated.outs))  # no error
+    threads.delete(thread.id, dict(changed.outs))  # no error
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+@pytest.mark.parametrize("call", ["create", "read", "update", "delete"])
+def test_transient_errors_on_every_call_are_retried(fake: FakeOpenAI, messages: MessageProvider,
+                                                    fake_clock: FakeApiClock, call: str,
+                                                    fault: dict[str, Any]) -> None:
+    thread_id = fake.create_thread()["id"]
+    inputs = {"thread_id": thread_id, "content": "Hi", "metadata": {"k": "v"}}
+    method, path = {"create": ("POST", r"/threads/[^/]+/messages"), "read": ("GET", r"/threads/[^/]+/messages/.+"),
+                    "update": ("POST", r"/threads/[^/]+/messages/.+"),
+                    "delete": ("DELETE", r"/threads/[^/]+/messages/.+")}[call]
+    fault_ = Fault(method=method, path=path, times=2, **fault)
+    if call == "create":
+        fake.inject(fault_)
+    created = messages.create(dict(inputs))
+    if call != "create":
+        fake.inject(fault_)
+    if call == "read":
+        assert messages.read(created.id, dict(created.outs)).id == created.id
+    elif call == "update":
+        messages.update(created.id, dict(created.outs), {**inputs, "metadata": {"k": "w"}})
+        assert fake.messages_on(thread_id)[0]["metadata"] == {"k": "w"}
+    elif call == "delete":
+        messages.delete(created.id, dict(created.outs))
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert len(fake.messages_on(thread_id)) == (0 if call == "delete" else 1)
+    if "retry_after" in fault:
+        assert fake_clock.sleeps.count(fault["retry_after"]) == 2
+
+
+@pytest.mark.parametrize("cls", [AssistantProvider, MessageProvider])
+def test_a_create_whose_response_was_lost_is_found_not_repeated(fake: FakeOpenAI, fake_clock: FakeApiClock,
+                                                               cls: ProviderClass) -> None:
+    provider = configured(cls, fake)
+    thread_id = fake.create_thread()["id"]
+    inputs = {"model": "gpt-4o"} if cls is AssistantProvider else {"thread_id": thread_id, "content": "Hi"}
+    path = r"/assistants" if cls is AssistantProvider else r"/threads/[^/]+/messages"
+    fake.inject(Fault(method="POST", path=path, kind="lose_response"))
+    created = provider.create(dict(inputs))
+    made = fake.assistants() if cls is AssistantProvider else fake.messages_on(thread_id)
+    assert [m["id"] for m in made] == [created.id]
+    assert fake.count("POST", path) == 1
+    assert "metadata" not in created.outs  # the marker is the provider's, not the user's
+
+
+def test_a_lost_thread_create_is_repeated(fake: FakeOpenAI, threads: ThreadProvider) -> None:
+    # Threads have no list endpoint to look in: a stray empty thread is the price, never a failed up.
+    fake.inject(Fault(method="POST", path=r"/threads", kind="lose_response"))
+    created = threads.create({"metadata": {"k": "v"}})
+    assert fake.count("POST", r"/threads") == 2
+    assert fake.thread(created.id)["metadata"] == {"k": "v"}
+
+
+def test_without_room_for_a_marker_an_unknown_outcome_is_not_repeated(fake: FakeOpenAI,
+                                                                      assistants: AssistantProvider) -> None:
+    full = {f"k{i}": "v" for i in range(16)}
+    fake.inject(Fault(method="POST", path=r"/assistants", status=503))
+    with pytest.raises(ProviderError, match=r"HTTP 503.*may exist after all"):
+        assistants.create({"model": "gpt-4o", "metadata": full})
+    assert fake.count("POST", r"/assistants") == 1
+    fake.inject(Fault(method="POST", path=r"/assistants", status=429))  # surely not processed: retried
+    created = assistants.create({"model": "gpt-4o", "metadata": full})
+    assert fake.assistant(created.id)["metadata"] == full
+
+
+def test_other_errors_fail_fast_with_the_apis_message(fake: FakeOpenAI, messages: MessageProvider) -> None:
+    with pytest.raises(ProviderError, match=r"Could not create the message: No thread found .* \(HTTP 404\)"):
+        messages.create({"thread_id": "thread_missing", "content": "Hi"})
+    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/messages", status=400))
+    thread_id = fake.create_thread()["id"]
+    with pytest.raises(ProviderError, match="HTTP 400"):
+        messages.create({"thread_id": thread_id, "content": "Hi"})
+    assert fake.count("POST", r"/threads/[^/]+/messages") == 2
+
+
+def test_ids_are_checked_before_any_request(fake: FakeOpenAI, messages: MessageProvider) -> None:
+    fake.clear_requests()
+    with pytest.raises(ProviderError, match=r"thread_id '\.\./runs'"):
+        messages.read("msg_1", {"thread_id": "../runs"})
+    with pytest.raises(ProviderError, match=r"id 'msg_1/\.\./x'"):
+        messages.delete("msg_1/../x", {"thread_id": "thread_1"})
+    with pytest.raises(ProviderError, match=r"Message\.get"):
+        messages.read("msg_1", {})
+    assert fake.requests == []
+
+
+def test_the_key_never_reaches_an_error(fake: FakeOpenAI, messages: MessageProvider) -> None:
+    thread_id = fake.create_thread()["id"]
+    # The fake names a bad value in its 400; here that value is the key (check would refuse it first).
+    with pytest.raises(ProviderError) as caught:
+        messages.create({"thread_id": thread_id, "content": "Hi", "role": fake.api_key})
+    assert "Invalid value" in str(caught.value) and fake.api_key not in str(caught.value)
+    wrong = configured(AssistantProvider, fake, **{"openai:apiKey": "sk-wrong-key-abcdef"})
+    with pytest.raises(ProviderError, match="HTTP 401") as refused:
+        wrong.create({"model": "gpt-4o"})
+    assert "sk-wrong-key-abcdef" not in str(refused.value)
+
+
+def test_a_message_on_a_busy_thread_fails_saying_what_to_depend_on(fake: FakeOpenAI,
+                                                                   messages: MessageProvider) -> None:
+    thread_id = fake.create_thread(messages=["Hi"])["id"]
+    with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as client:
+        client.beta.threads.runs.create(thread_id, assistant_id=fake.create_assistant()["id"])
+    with pytest.raises(ProviderError, match=r"HTTP 400\)\. A thread takes no message .*depends_on=\[run\]"):
+        messages.create({"thread_id": thread_id, "content": "And another thing"})
+    assert fake.count("POST", r"/threads/[^/]+/messages") == 1
