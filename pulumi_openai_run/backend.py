@@ -1,14 +1,15 @@
 """What the Run lifecycle needs from an API backend.
 
-``assistants_api.AssistantsBackend`` implements it for Assistants v2; a Responses + Conversations
-backend fits beside it. The lifecycle (``lifecycle.py``) and the resource never know which one runs.
+``assistants_api.AssistantsBackend`` implements it for Assistants v2, ``responses_api.ResponsesBackend``
+for Responses + Conversations; ``backends.backend_for`` picks one. The lifecycle (``lifecycle.py``) and
+the resource never know which one runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from .waiting import Deadline
 
@@ -62,3 +63,12 @@ class RunBackend(Protocol):
 
     def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
         """``inputs`` brought in line with what the server holds (for refresh and import)."""
+
+
+@runtime_checkable
+class DeletesStoredRuns(Protocol):
+    """A backend whose API keeps a stopped run as a stored object that destroy removes (the Responses
+    API stores responses; an Assistants run has no delete and stays with its thread)."""
+
+    def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
+        """Delete the stopped run's stored object; one that is already gone is no error."""

@@ -22,9 +22,11 @@ class RunArgs:
     """The inputs of a :class:`Run`. Every field may be a plain value or a ``pulumi.Output``."""
 
     assistant_id: pulumi.Input[str]
-    """The ID of the assistant to use for the run."""
+    """The ID of the assistant to use for the run (``asst_...``; Responses API: a stored prompt, ``pmpt_...``)."""
     thread_id: pulumi.Input[str]
-    """The ID of the thread to run the assistant on."""
+    """The ID of the thread to run the assistant on (``thread_...``; Responses API: a conversation, ``conv_...``)."""
+    api: pulumi.Input[str] | None = None
+    """``assistants`` or ``responses``; absent: chosen from the ids."""
     completion_window: pulumi.Input[float] | None = None
     """Seconds to wait for a terminal status; absent: create the run and return at once."""
     instructions: pulumi.Input[str] | None = None
@@ -52,7 +54,8 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     """An OpenAI assistant run (Assistants v2): ``pulumi up`` starts it and, with a
     ``completion_window``, waits for it and records its status, steps, usage, files and reply.
 
-    ``run.id`` is the run's id (``run_...``). Changing ``metadata`` updates the run in place;
+    ``run.id`` is the run's id (``run_...``; on the Responses API, ``resp_...``, see ``api``).
+    Changing ``metadata`` updates the run in place (on the Responses API it makes a new response);
     changing ``completion_window`` or ``stream_for_tool`` touches nothing on the server; any other
     change starts a new run. ``pulumi destroy`` cancels a run that is still going.
     """
@@ -61,6 +64,8 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     """The ID of the assistant used for the run."""
     thread_id: pulumi.Output[str]
     """The ID of the thread the run is on."""
+    api: pulumi.Output[str | None]
+    """The api as given."""
     completion_window: pulumi.Output[float | None]
     """The completion_window as given."""
     instructions: pulumi.Output[str | None]
@@ -121,6 +126,7 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
         *,
         assistant_id: pulumi.Input[str],
         thread_id: pulumi.Input[str],
+        api: pulumi.Input[str] | None = None,
         completion_window: pulumi.Input[float] | None = None,
         instructions: pulumi.Input[str] | None = None,
         max_tokens: pulumi.Input[int] | None = None,
@@ -147,7 +153,8 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     def get(resource_name: str, id: pulumi.Input[str], thread_id: pulumi.Input[str],
             opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> Run:
         """Adopt an existing run (import or read-only reference): ``id`` is its ``run_...`` id and
-        ``thread_id`` its thread; further inputs, if given, are compared with the run on refresh."""
+        ``thread_id`` its thread (or a ``resp_...`` id and its ``conv_...`` conversation); further
+        inputs, if given, are compared with the run on refresh."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Run(resource_name, merged, thread_id=thread_id, **inputs)
 

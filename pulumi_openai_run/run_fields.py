@@ -27,19 +27,36 @@ def _metadata(value: Any) -> dict[str, str]:
     return dict(value)
 
 
+APIS = ("assistants", "responses")
+
+
+def _an_api(value: Any) -> str | None:
+    if isinstance(value, str) and value in APIS:
+        return None
+    return f"must be 'assistants' or 'responses', got {value!r}."
+
+
 RUN_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
     Field(
         "assistant_id",
-        "The ID of the assistant to use for the run.",
+        "The ID of the assistant to use for the run (asst_...); on the Responses API, of the stored prompt "
+        "(pmpt_...).",
         required=True,
         validate=an_id("asst_"),
     ),
     Field(
         "thread_id",
-        "The ID of the thread to run the assistant on.",
+        "The ID of the thread to run the assistant on (thread_...); on the Responses API, of the "
+        "conversation (conv_...).",
         required=True,
         validate=an_id("thread_"),
+    ),
+    Field(
+        "api",
+        "The API that runs the run: 'assistants' (Assistants v2) or 'responses' (Responses + "
+        "Conversations). Absent: chosen from the ids (thread_/asst_ or conv_/pmpt_).",
+        validate=_an_api,
     ),
     Field(
         "completion_window",
@@ -57,8 +74,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "max_tokens",
-        "The maximum number of completion tokens the run may use (the API's max_completion_tokens). "
-        "Absent: no limit is sent.",
+        "The maximum number of completion tokens the run may use (the API's max_completion_tokens; on the "
+        "Responses API max_output_tokens, at least 16). Absent: no limit is sent.",
         type_name="Number",
         validate=a_number(1, integer=True),
         normalize=as_int,
@@ -66,7 +83,7 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field(
         "metadata",
         "Metadata to associate with the run (at most 16 keys of 64 characters, values of 512). "
-        "Updated in place.",
+        "Updated in place; on the Responses API a response is immutable, so a change makes a new one.",
         on_change="update",
         type_name="Map of String",
         validate=a_metadata_map(),
@@ -95,7 +112,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field(
         "tools",
         "Override the tools of the assistant for the run: API tool objects or flat maps of strings "
-        "(type, name, description, parameters as a JSON string).",
+        "(type, name, description, parameters as a JSON string). On the Responses API, file_search "
+        "needs the stored prompt's vector stores and cannot be overridden.",
         type_name="List of Map",
         validate=validate_tools,
         normalize=normalize_tools,
@@ -108,38 +126,44 @@ RUN_FIELDS: tuple[Field, ...] = (
         normalize=as_float,
     ),
     # --- outputs -------------------------------------------------------------------------------
-    Field("object", "The object type, always 'thread.run'.", output=True),
+    Field("object", "The object type: 'thread.run', or 'response' on the Responses API.", output=True),
     Field(
         "status",
         "The run's status: queued, in_progress, requires_action, cancelling, cancelled, failed, "
-        "completed, incomplete or expired.",
+        "completed, incomplete or expired (a response: queued, in_progress, completed, failed, cancelled "
+        "or incomplete).",
         output=True,
     ),
     Field("created_at", "Unix time (seconds) the run was created.", output=True, type_name="Number"),
-    Field("started_at", "Unix time the run started, or null.", output=True, type_name="Number"),
+    Field("started_at", "Unix time the run started, or null (always null for a response, which does not "
+          "say).", output=True, type_name="Number"),
     Field("completed_at", "Unix time the run completed, or null.", output=True, type_name="Number"),
     Field(
         "usage",
-        "Token usage: prompt_tokens, completion_tokens, total_tokens; empty until the run ends.",
+        "Token usage: prompt_tokens, completion_tokens, total_tokens (a response also gives input_tokens "
+        "and output_tokens); empty until the run ends.",
         output=True,
         type_name="Map of Number",
     ),
     Field(
         "steps",
         "Every step of the run, oldest first: {created_at, details (JSON of step_details), id, "
-        "object, status, type}.",
+        "object, status, type}. A response's steps are its output items (details: the item's JSON; "
+        "created_at null).",
         output=True,
         type_name="List of Object",
     ),
     Field(
         "file_ids",
         "IDs of the files the run used or produced (code-interpreter outputs, file-search results, "
-        "message attachments and annotations); sorted, unique.",
+        "message attachments and annotations, container file citations); sorted, unique.",
         output=True,
         type_name="List of String",
     ),
-    Field("reply", "The text of the messages this run created, joined by blank lines.", output=True),
-    Field("message_ids", "The IDs of the messages this run created, oldest first.", output=True,
+    Field("reply", "The text of the messages this run created, joined by blank lines (a response: its "
+          "output_text).", output=True),
+    Field("message_ids", "The IDs of the messages this run created, oldest first (a response: its output "
+          "message items, which are also the conversation's items).", output=True,
           type_name="List of String"),
     Field("last_error", "The run's last error {code, message}, or null.", output=True,
           type_name="Map of String"),

@@ -68,6 +68,25 @@ Timing with the manual clock (it starts at ``1_750_000_000`` and moves in whole 
 * Steps: one per tool (code interpreter, file search), then ``extra_steps`` filler tool steps, then
   the ``message_creation`` step, so ``RunScript(extra_steps=44)`` gives 45 steps.
 
+The Responses and Conversations APIs (the Assistants API's successor) are served too, on the same clock,
+scripts, faults and request log:
+
+* ``POST /responses`` with a stored prompt (``fake.create_prompt(...)``, ``pmpt_...``) or a model, on a
+  conversation (``fake.create_conversation(messages=[...])``, ``conv_...``); ``background: true`` answers
+  ``queued`` at once, ``stream: true`` answers server-sent events (``response.created`` ...
+  ``response.completed``), otherwise the create answers when the response is done.
+* ``GET``/``DELETE /responses/{id}`` (``include`` for file search results and code interpreter outputs;
+  ``?stream=true&starting_after=N`` resumes a stream), ``POST /responses/{id}/cancel`` (background only;
+  ``cancelled`` at once).
+* ``/conversations`` and their ``items`` (create, list, retrieve, delete). A conversation runs one response
+  at a time (400 ``conversation_locked``), and a response's input and output items join it when the
+  response completes or ends incomplete.
+* Each response takes the next :class:`RunScript`: its tool steps become output items
+  (``code_interpreter_call``, ``file_search_call``), the reply a ``message`` item, ``requires_action`` a
+  completed response with a ``function_call`` item; ``expired`` fails (responses do not expire).
+* ``fake.response(id)``, ``fake.responses_on(conversation_id)`` and ``fake.conversation_items(...)`` show
+  the result.
+
 Command line: ``python -m pulumi_openai_run.testing --port 8080 --seed`` serves with the real clock
 until Ctrl-C and prints the base URL (``--port 0`` picks a free port).
 """

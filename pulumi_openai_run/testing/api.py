@@ -80,6 +80,9 @@ class Api:
             ("GET", rf"{run}/steps", self.list_steps),
             ("GET", rf"{run}/steps/(?P<step_id>{_ID})", self.get_step),
         ]
+        from .responses_api import responses_routes  # imports this module's reply types
+
+        routes.extend(responses_routes(state.conversations, poll_after_ms, lambda: state.closed))
         self._routes = [(method, re.compile(pattern), handler) for method, pattern, handler in routes]
 
     def dispatch(self, method: str, path: str, query: Query, body: Any) -> Reply:

@@ -13,6 +13,7 @@ from .clock import make_clock
 from .errors import ApiError
 from .faults import Fault, FaultBook
 from .recording import RecordedRequest, RequestLog
+from .responses import INCLUDABLE
 from .script import RunScript
 from .server import FakeServer
 from .state import FakeState
@@ -98,6 +99,22 @@ class FakeOpenAI:
         """Add a message (raises :class:`ApiError` like the API would, e.g. during an active run)."""
         return self._state.create_message(thread_id, {"role": role, "content": content})
 
+    # -- seeding the Responses API (not recorded as requests) ---------------------------------
+
+    def create_prompt(self, model: str = "gpt-4o", **fields: Any) -> dict[str, Any]:
+        """Store a prompt (``pmpt_...``), as the dashboard does: ``instructions``, ``tools``,
+        ``temperature``, ``top_p``, ``version``; a response of it inherits what it does not set."""
+        return self._state.conversations.create_prompt({"model": model, **fields})
+
+    def create_conversation(
+        self,
+        messages: Iterable[str | Mapping[str, Any]] | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Create a conversation (``conv_...``); each message is a user message's text or an input item."""
+        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
+        return self._state.conversations.create_conversation(items, metadata)
+
     # -- scripting and time ---------------------------------------------------------------------
 
     def script_runs(self, *scripts: RunScript) -> None:
@@ -136,6 +153,49 @@ class FakeOpenAI:
             return self._state.runs_on(thread_id)
         except ApiError:
             raise KeyError(thread_id) from None
+
+    def assistants(self) -> list[dict[str, Any]]:
+        """Every assistant, oldest first."""
+        return self._state.assistants()
+
+    def assistant(self, assistant_id: str) -> dict[str, Any]:
+        """The assistant's API JSON now (KeyError if unknown or deleted)."""
+        try:
+            return self._state.get_assistant(assistant_id)
+        except ApiError:
+            raise KeyError(assistant_id) from None
+
+    def thread(self, thread_id: str) -> dict[str, Any]:
+        """The thread's API JSON now (KeyError if unknown or deleted)."""
+        try:
+            return self._state.get_thread(thread_id)
+        except ApiError:
+            raise KeyError(thread_id) from None
+
+    def messages_on(self, thread_id: str) -> list[dict[str, Any]]:
+        """Every message on the thread, oldest first (KeyError if the thread is unknown)."""
+        try:
+            return self._state.messages_on(thread_id)
+        except ApiError:
+            raise KeyError(thread_id) from None
+
+    def response(self, response_id: str) -> dict[str, Any]:
+        """The response's API JSON now, everything included (KeyError if unknown or deleted)."""
+        try:
+            return self._state.conversations.get_response(response_id, INCLUDABLE)
+        except ApiError:
+            raise KeyError(response_id) from None
+
+    def responses_on(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every response made on the conversation and not deleted, oldest first."""
+        return self._state.conversations.responses_on(conversation_id)
+
+    def conversation_items(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every item of the conversation, oldest first (KeyError if the conversation is unknown)."""
+        try:
+            return self._state.conversations.items_of(conversation_id)
+        except ApiError:
+            raise KeyError(conversation_id) from None
 
     # -- faults and the request log -------------------------------------------------------------
 

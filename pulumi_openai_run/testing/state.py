@@ -15,6 +15,7 @@ from typing import Any
 
 from . import objects
 from .clock import Clock
+from .conversations import ConversationStore
 from .errors import ApiError, bad_request, not_found
 from .ids import new_id
 from .lifecycle import Event, RunLifecycle
@@ -42,6 +43,8 @@ class FakeState:
         self._assistants: dict[str, dict[str, Any]] = {}
         self._threads: dict[str, _Thread] = {}
         self._run_thread: dict[str, str] = {}
+        self.conversations = ConversationStore(clock, self.take_script)
+        """The Responses + Conversations model, on the same clock and scripts."""
 
     # -- time and scripts -----------------------------------------------------------------------
 
@@ -53,12 +56,18 @@ class FakeState:
             for thread in self._threads.values():
                 for run in thread.runs.values():
                     changed = run.settle(now) or changed
+            changed = self.conversations.settle(now) or changed
             if changed:
                 self.lock.notify_all()
 
     def queue_scripts(self, scripts: Iterable[RunScript]) -> None:
         with self.lock:
             self._scripts.extend(scripts)
+
+    def take_script(self) -> RunScript:
+        """The script for the next run or response: the next queued one, else the default."""
+        with self.lock:
+            return self._scripts.popleft() if self._scripts else self.default_script
 
     def close(self) -> None:
         """Mark the fake stopped and wake every waiting stream so it can end."""
@@ -80,6 +89,10 @@ class FakeState:
     def list_assistants(self, params: PageParams) -> dict[str, Any]:
         with self.lock:
             return copy.deepcopy(paginate(list(self._assistants.values()), params))
+
+    def assistants(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(list(self._assistants.values()))
 
     def get_assistant(self, assistant_id: str) -> dict[str, Any]:
         with self.lock:
@@ -181,6 +194,10 @@ class FakeState:
             if run_id is not None:
                 items = [message for message in items if message["run_id"] == run_id]
             return copy.deepcopy(paginate(items, params))
+
+    def messages_on(self, thread_id: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return copy.deepcopy(list(self._thread(thread_id).messages.values()))
 
     def get_message(self, thread_id: str, message_id: str) -> dict[str, Any]:
         with self.lock:
@@ -292,6 +309,8 @@ class FakeState:
 
     def run_events(self, run_id: str, start: int) -> tuple[list[Event], float | None, bool]:
         """Stream events of ``run_id`` from index ``start``, when the next is due, and whether it is gone."""
+        if self.conversations.has_response(run_id):  # a response's stream (Responses API)
+            return self.conversations.response_events(run_id, start)
         with self.lock:
             self.settle()
             owner = self._run_thread.get(run_id)

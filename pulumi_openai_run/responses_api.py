@@ -1,0 +1,279 @@
+"""Responses + Conversations backend: the calls a Run makes on the Assistants API's successor.
+
+A run is a background, stored Response of a stored Prompt on a Conversation::
+
+    POST /responses {prompt: {id: pmpt_...}, conversation: conv_..., background: true, store: true, ...}
+
+It is awaited like a run (``GET /responses/{id}``, or the create's event stream), cancelled with
+``POST /responses/{id}/cancel`` and, on destroy, deleted with ``DELETE /responses/{id}``. A response is
+immutable: there is no update. All mapping lives in ``responses_mapping`` (pure); this module is the
+I/O edge, with the same retry policy as the Assistants backend.
+
+Creating exactly once. The Responses API cannot list responses, and a conversation's items do not
+name the response that made them, so a response whose create answer was lost cannot be looked up
+by its marker as a run can. What the API does offer is evidence that a response was made:
+
+* a conversation runs one response at a time, and refuses another meanwhile (``conversation_locked``);
+* a response's items are added to its conversation when it finishes.
+
+So before each create the backend notes the conversation's newest item. When a create's outcome is
+unknown (lost connection, timeout, 5xx), it looks again: new items mean a response was made (and has
+finished); otherwise it sends again, and a ``conversation_locked`` answer then means the lost request
+made a response that is still running. In both cases it stops without sending again and says how to
+find the response (the marker ``pulumi_create_token`` is still in its metadata, visible in the
+dashboard's logs). A response is thus never made twice; it is made exactly once whenever the API
+answers, or the lost request provably made nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import openai
+from openai import OpenAI
+
+from . import responses_mapping as mapping
+from .assistants_api import is_transient, outcome_unknown, retry_after
+from .backend import RunView
+from .errors import ApiError
+from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+
+T = TypeVar("T")
+
+LOCKED = "conversation_locked"
+"""The error code of a create on a conversation that another response is running on."""
+
+
+class LostCreateError(ApiError):
+    """A create may have made a response that cannot be found by its id; it was not sent again."""
+
+
+def is_locked(error: BaseException) -> bool:
+    return isinstance(error, openai.APIStatusError) and getattr(error, "code", None) == LOCKED
+
+
+def _json(model: Any) -> dict[str, Any]:
+    """The object as the API sent it (openai's models keep their JSON names and unset fields out)."""
+    if hasattr(model, "to_dict"):
+        return dict(model.to_dict(mode="json"))
+    return dict(model)
+
+
+def _view(response: Mapping[str, Any], poll_after: float | None = None) -> RunView:
+    return RunView(
+        id=str(response["id"]),
+        status=mapping.lifecycle_status(response),
+        outputs=mapping.run_outputs(response),
+        poll_after=poll_after,
+        pending_functions=mapping.pending_functions(response),
+        raw=dict(response),
+    )
+
+
+class ResponsesBackend:
+    """Runs on the Responses API (``/responses``), on a conversation (``/conversations``)."""
+
+    active = mapping.ACTIVE
+    succeeded = mapping.SUCCEEDED
+    failed = mapping.FAILED
+
+    def __init__(self, client: OpenAI, request_timeout: float) -> None:
+        self._client = client
+        self._request_timeout = request_timeout
+        self._finished: dict[str, RunView] = {}
+        """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
+
+    @property
+    def _responses(self) -> Any:
+        return self._client.responses
+
+    # --- create ------------------------------------------------------------------------------------
+
+    def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        created = self._create_exactly_once(
+            inputs, deadline, lambda params: _view(_json(self._responses.create(**params)))
+        )
+        return self._remember(created)
+
+    def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+        def open_stream(params: dict[str, Any]) -> Any:
+            timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
+            return self._responses.create(stream=True, timeout=timeout, **params)
+
+        token: list[str | None] = []
+        stream = self._create_exactly_once(inputs, deadline, open_stream, token)
+        view = self._consume(stream, deadline)
+        if view is None:  # the server took the request (it answered 200), but we never learnt the id
+            raise self._lost(inputs["thread_id"], token[0] if token else None,
+                             "the create's event stream ended before it named the response")
+        return self._remember(view)
+
+    def _create_exactly_once(self, inputs: Mapping[str, Any], deadline: Deadline,
+                             send: Callable[[dict[str, Any]], T], token_out: list[str | None] | None = None) -> T:
+        """``send(params)`` until it succeeds, never making a second response (see the module docs)."""
+        conversation = str(inputs["thread_id"])
+        params = mapping.create_params(inputs, secrets.token_hex(12))
+        token = (params.get("metadata") or {}).get(mapping.TOKEN_KEY)
+        if token_out is not None:
+            token_out.append(token)
+        unsure = False
+        newest: str | None = None
+
+        def attempt() -> T:
+            nonlocal unsure, newest
+            if not unsure:  # once unsure, keep the mark from before the request that may have made one
+                newest = self._newest_item(conversation, deadline)
+            try:
+                return send(params)
+            except Exception as error:
+                if outcome_unknown(error):
+                    unsure = True
+                    if self._newest_item(conversation, deadline) != newest:
+                        raise self._lost(conversation, token, (
+                            f"the API did not answer the create ({_describe(error)}), and conversation "
+                            f"{conversation} has new items since: a response was made, and has finished"
+                        )) from error
+                elif unsure and is_locked(error):
+                    raise self._lost(conversation, token, (
+                        f"the API did not answer the create, and conversation {conversation} has been busy "
+                        "since: the lost request made a response, which is running"
+                    )) from error
+                raise
+
+        try:
+            return with_retries(attempt, deadline, lambda e: is_transient(e) or is_locked(e), retry_after)
+        except openai.APIStatusError as error:
+            raise self._api_error("create a response", error) from error
+        except openai.APIConnectionError as error:
+            raise self._connection_error("create a response", error) from error
+
+    def _newest_item(self, conversation: str, deadline: Deadline) -> str | None:
+        page = self._call(
+            lambda: self._client.conversations.items.list(conversation, limit=1, order="desc"),
+            deadline, f"list the items of conversation {conversation}",
+        )
+        return next((str(getattr(item, "id", "")) for item in page.data), None)
+
+    @staticmethod
+    def _lost(conversation: str, token: str | None, what: str) -> LostCreateError:
+        marker = (
+            f"by its metadata {mapping.TOKEN_KEY}={token}" if token
+            else "by its time and metadata (it has no marker: the metadata already had 16 keys)"
+        )
+        return LostCreateError(
+            f"Could not create a response: {what}. The Responses API cannot list responses, so that one "
+            "cannot be found by its id, and to avoid making a second one the request was not sent again. "
+            f"Find it in the OpenAI dashboard's logs {marker}; then adopt it with "
+            f"Run.get(name, 'resp_...', thread_id='{conversation}') or run `pulumi up` again for a new one."
+        )
+
+    def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
+        """Follow the events until the response is terminal; ``None`` if none named the response."""
+        view: RunView | None = None
+        try:
+            for event in stream:
+                response = _json(event).get("response")
+                if isinstance(response, Mapping) and response.get("id"):
+                    view = _view(response)
+                    if view.status not in self.active:
+                        break
+                if deadline.expired():
+                    break
+        except Exception:  # a broken stream: the caller polls from here on
+            pass
+        finally:
+            stream.close()
+        return view
+
+    # --- reading and stopping a response -------------------------------------------------------
+
+    def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        def retrieve() -> RunView:
+            raw = self._responses.with_raw_response.retrieve(run_id, include=list(mapping.INCLUDE))
+            hint = raw.headers.get("openai-poll-after-ms")
+            poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
+            return _view(_json(raw.parse()), poll_after=poll_after)
+
+        try:
+            return self._remember(self._call(retrieve, deadline, f"retrieve response {run_id}"))
+        except ApiError as error:
+            if isinstance(error.__cause__, openai.NotFoundError):
+                return None
+            raise
+
+    def cancel(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+        finished = self._finished.get(run_id)
+        if finished is not None:  # e.g. completed with function calls: nothing runs any more
+            return finished
+        try:
+            view = self._call(lambda: _view(_json(self._responses.cancel(run_id))), deadline,
+                              f"cancel response {run_id}")
+        except ApiError as error:
+            cause = error.__cause__
+            if isinstance(cause, openai.NotFoundError):
+                return None
+            if isinstance(cause, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
+                return self.get(inputs, run_id, deadline)
+            raise
+        return self._remember(view)
+
+    def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
+        try:
+            self._call(lambda: self._responses.delete(run_id), deadline, f"delete response {run_id}")
+        except ApiError as error:
+            if not isinstance(error.__cause__, openai.NotFoundError):
+                raise
+
+    def set_metadata(self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str],
+                     deadline: Deadline) -> RunView:
+        raise ApiError(
+            f"Response {run_id} cannot be changed: the Responses API has no update for a response, so a "
+            "metadata change replaces it (the diff says so); this update should not have been asked for."
+        )
+
+    def details(self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline) -> dict[str, Any]:
+        return mapping.detail_outputs(view.raw)  # the output items come with the response: no request
+
+    def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
+        result = dict(inputs)
+        for name, value in mapping.echoed_inputs(view.raw).items():
+            if name == "metadata" or result.get(name) is None:
+                result[name] = value
+        if not mapping.user_metadata(view.raw.get("metadata")):
+            result.pop("metadata", None)
+        return result
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    def _remember(self, view: RunView) -> RunView:
+        if view.status not in self.active:
+            self._finished[view.id] = view
+        return view
+
+    def _call(self, call: Callable[[], T], deadline: Deadline, what: str) -> T:
+        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
+        try:
+            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), is_transient, retry_after)
+        except openai.APIStatusError as error:
+            raise self._api_error(what, error) from error
+        except openai.APIConnectionError as error:
+            raise self._connection_error(what, error) from error
+
+    @staticmethod
+    def _connection_error(what: str, error: openai.APIConnectionError) -> ApiError:
+        return ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
+                        "although the request was retried; check openai:baseUrl and the network.")
+
+    @staticmethod
+    def _api_error(what: str, error: openai.APIStatusError) -> ApiError:
+        body = error.body if isinstance(error.body, Mapping) else {}
+        message = body.get("message") or error.message
+        return ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).")
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, openai.APIStatusError):
+        return f"HTTP {error.status_code}"
+    return type(error).__name__

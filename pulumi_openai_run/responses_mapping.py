@@ -1,0 +1,265 @@
+"""Responses + Conversations: the mapping between ``Run`` inputs/outputs and the API's JSON (pure).
+
+The Responses API is the Assistants API's successor: a thread is a Conversation (``conv_...``), an
+assistant a stored Prompt (``pmpt_...``), a run a Response (``resp_...``) and its steps the
+response's output items. API objects arrive here as plain dicts (the JSON the API sent), so this
+module neither imports ``openai`` nor does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# The create marker is the same on both APIs, and hidden from the metadata output on both.
+from .assistants_mapping import TOKEN_KEY as TOKEN_KEY
+from .assistants_mapping import user_metadata as user_metadata
+from .assistants_mapping import with_token
+from .schema import is_number
+from .tools import ToolError, normalize_tools, validate_tools
+
+ACTIVE = frozenset({"queued", "in_progress"})
+SUCCEEDED = frozenset({"completed", "incomplete"})
+FAILED = frozenset({"failed", "cancelled"})
+TERMINAL = SUCCEEDED | FAILED
+
+REQUIRES_ACTION = "requires_action"
+"""The lifecycle's status for a response that completed by calling functions nobody answers."""
+
+INCLUDE = ("file_search_call.results", "code_interpreter_call.outputs")
+"""What create and retrieve ask the API to include, so that steps and file_ids are complete."""
+
+MIN_OUTPUT_TOKENS = 16
+"""The API's lower bound for max_output_tokens."""
+
+STEP_OBJECT = "response.output_item"
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:
+    """The body of POST /responses for ``inputs``: a background, stored response of the prompt on
+    the conversation. ``max_tokens`` becomes ``max_output_tokens``; absent inputs send nothing."""
+    params: dict[str, Any] = {
+        "prompt": {"id": inputs["assistant_id"]},
+        "conversation": inputs["thread_id"],
+        "background": True,
+        "store": True,
+        "include": list(INCLUDE),
+    }
+    for name in ("instructions", "model"):
+        if inputs.get(name) is not None:
+            params[name] = inputs[name]
+    for name in ("temperature", "top_p"):
+        if inputs.get(name) is not None:
+            params[name] = float(inputs[name])
+    if inputs.get("max_tokens") is not None:
+        params["max_output_tokens"] = int(inputs["max_tokens"])
+    if inputs.get("tools") is not None:
+        params["tools"] = response_tools(inputs["tools"])
+    metadata = with_token(inputs.get("metadata"), token)
+    if metadata:
+        params["metadata"] = metadata
+    return params
+
+
+def response_tools(tools: Any) -> list[dict[str, Any]]:
+    """The Responses API's tool objects for a ``tools`` input (either spelling). Raises
+    :class:`~.tools.ToolError` for what the Responses API cannot take from a Run.
+
+    Function tools are flat there (``{"type": "function", "name", "parameters", "strict"}``, strict
+    off unless asked, as on the Assistants API); code_interpreter needs a container (``auto``);
+    file_search needs vector store ids, which only the stored prompt can give.
+    """
+    result: list[dict[str, Any]] = []
+    for index, tool in enumerate(normalize_tools(tools)):
+        kind = tool["type"]
+        if kind == "function":
+            function = tool["function"]
+            flat: dict[str, Any] = {
+                "type": "function",
+                "name": function["name"],
+                "parameters": function.get("parameters"),
+                "strict": bool(function.get("strict", False)),
+            }
+            if "description" in function:
+                flat["description"] = function["description"]
+            result.append(flat)
+        elif kind == "code_interpreter":
+            result.append({"type": "code_interpreter", "container": {"type": "auto"}})
+        else:
+            raise ToolError(
+                f"tools[{index}] is file_search, which on the Responses API needs the vector stores to "
+                "search, and a Run cannot name them: configure file search in the stored prompt and leave "
+                "it out of tools (tools replaces the prompt's tools)."
+            )
+    return result
+
+
+def input_problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, problem) for inputs the Responses API would refuse although the Assistants API takes
+    them; what the field table's validators refuse anyway is left to them. Unknown values must be
+    filtered out by the caller."""
+    problems: list[tuple[str, str]] = []
+    tools = inputs.get("tools")
+    if tools is not None and validate_tools(tools) is None:
+        try:
+            response_tools(tools)
+        except ToolError as error:
+            problems.append(("tools", f"'tools' {error}"))
+    max_tokens: Any = inputs.get("max_tokens")
+    if is_number(max_tokens) and 1 <= max_tokens < MIN_OUTPUT_TOKENS:
+        problems.append(("max_tokens", (
+            f"'max_tokens' must be at least {MIN_OUTPUT_TOKENS} on the Responses API (its max_output_tokens), "
+            f"got {max_tokens!r}."
+        )))
+    return problems
+
+
+# --- the response --------------------------------------------------------------------------------
+
+
+def pending_functions(response: Mapping[str, Any]) -> list[str]:
+    """The functions a completed response called and that nobody has answered (in this response)."""
+    items = response.get("output") or []
+    answered = {item.get("call_id") for item in items if item.get("type") == "function_call_output"}
+    return [
+        str(item.get("name") or "?")
+        for item in items
+        if item.get("type") == "function_call" and item.get("call_id") not in answered
+    ]
+
+
+def lifecycle_status(response: Mapping[str, Any]) -> str:
+    """The status the lifecycle acts on: the API's, except that a response that completed by calling
+    functions is ``requires_action`` (the Assistants API's word for it), which the lifecycle fails on."""
+    status = str(response["status"])
+    if status == "completed" and pending_functions(response):
+        return REQUIRES_ACTION
+    return status
+
+
+def run_outputs(response: Mapping[str, Any]) -> dict[str, Any]:
+    """The outputs that come from the response object itself, under the Run's names."""
+    usage = response.get("usage") or {}
+    counts: dict[str, Any] = {}
+    for ours, theirs in (("prompt_tokens", "input_tokens"), ("completion_tokens", "output_tokens"),
+                         ("total_tokens", "total_tokens")):
+        if usage.get(theirs) is not None:
+            counts[ours] = usage[theirs]
+            counts[theirs] = usage[theirs]
+    error = response.get("error") or None
+    incomplete = response.get("incomplete_details") or None
+    functions = _function_calls(response) if lifecycle_status(response) == REQUIRES_ACTION else []
+    return {
+        "object": response.get("object", "response"),
+        "status": response["status"],
+        "created_at": _seconds(response.get("created_at")),
+        "started_at": None,
+        "completed_at": _seconds(response.get("completed_at")),
+        "usage": counts,
+        "last_error": _strings(error, ("code", "message")) if error else None,
+        "incomplete_details": _strings(incomplete, ("reason",)) if incomplete else None,
+        "required_action": {
+            "type": "submit_tool_outputs",
+            "submit_tool_outputs": {"tool_calls": functions},
+        } if functions else None,
+    }
+
+
+def detail_outputs(response: Mapping[str, Any]) -> dict[str, Any]:
+    """steps, file_ids, reply and message_ids, all from the response's output items."""
+    items = [item for item in response.get("output") or [] if isinstance(item, Mapping)]
+    return {
+        "steps": [step_output(item) for item in items],
+        "file_ids": file_ids(items),
+        "reply": output_text(items),
+        "message_ids": [str(item["id"]) for item in _messages(items) if item.get("id")],
+    }
+
+
+def step_output(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "created_at": _seconds(item.get("created_at")),
+        "details": json.dumps(item, sort_keys=True, separators=(",", ":")),
+        "id": item.get("id"),
+        "object": STEP_OBJECT,
+        "status": item.get("status"),
+        "type": item.get("type"),
+    }
+
+
+def file_ids(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Files the response used or produced: file-search results, and the files its messages cite
+    (file citations, code interpreter container files, file paths)."""
+    found: set[str] = set()
+    for item in items:
+        if item.get("type") == "file_search_call":
+            for result in item.get("results") or []:
+                _add(found, result.get("file_id"))
+        if item.get("type") != "message":
+            continue
+        for content in item.get("content") or []:
+            for annotation in content.get("annotations") or []:
+                if annotation.get("type") in ("file_citation", "container_file_citation", "file_path"):
+                    _add(found, annotation.get("file_id"))
+    return sorted(found)
+
+
+def output_text(items: Iterable[Mapping[str, Any]]) -> str:
+    """The response's ``output_text``, as openai-python computes it: every output_text part of its
+    messages, in order, joined."""
+    return "".join(
+        str(content.get("text") or "")
+        for item in _messages(items)
+        for content in item.get("content") or []
+        if content.get("type") == "output_text"
+    )
+
+
+def echoed_inputs(response: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs as the server holds them, for an import that was given only ids."""
+    inputs: dict[str, Any] = {}
+    prompt = response.get("prompt") or {}
+    if prompt.get("id"):
+        inputs["assistant_id"] = prompt["id"]
+    conversation = response.get("conversation") or {}
+    if conversation.get("id"):
+        inputs["thread_id"] = conversation["id"]
+    metadata = user_metadata(response.get("metadata"))
+    if metadata:
+        inputs["metadata"] = metadata
+    return inputs
+
+
+def _function_calls(response: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Pending function calls in the Assistants API's required_action shape."""
+    pending = set(pending_functions(response))
+    return [
+        {"id": item.get("call_id"), "type": "function",
+         "function": {"name": item.get("name"), "arguments": item.get("arguments")}}
+        for item in response.get("output") or []
+        if item.get("type") == "function_call" and item.get("name") in pending
+    ]
+
+
+def _messages(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [item for item in items if item.get("type") == "message" and item.get("role", "assistant") == "assistant"]
+
+
+def _seconds(value: Any) -> Any:
+    """API times are Unix seconds; openai types some as floats, state keeps whole ones whole."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _strings(value: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, str]:
+    return {key: str(value[key]) for key in keys if value.get(key) is not None}
+
+
+def _add(found: set[str], file_id: Any) -> None:
+    if isinstance(file_id, str) and file_id:
+        found.add(file_id)

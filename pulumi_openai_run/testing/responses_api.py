@@ -1,0 +1,209 @@
+"""The REST routes of the Responses and Conversations APIs, mapped onto :class:`~.conversations.ConversationStore`.
+
+``POST /responses`` (background, stored, or ``stream: true`` for server-sent events), ``GET``, ``DELETE``
+and ``POST .../cancel`` of ``/responses/{id}``; ``/conversations`` (create, retrieve, update, delete) and
+their ``items`` (create, list, retrieve, delete). Request bodies are validated the way the service
+does (a 400 naming the param). :class:`~.api.Api` adds these routes to its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from . import validation as v
+from .api import Handler, JsonReply, Query, Reply, StreamReply
+from .conversations import ConversationStore
+from .errors import bad_request
+from .listing import page_params
+from .responses import INCLUDABLE
+
+_ID = r"[^/]+"
+
+
+def _body(body: Any) -> dict[str, Any]:
+    return {} if body is None else body
+
+
+def _include(query: Query) -> list[str]:
+    values = [*query.get("include[]", ()), *query.get("include", ())]
+    v.nullable(include)("include", values)
+    return values
+
+
+def include(param: str, value: Any) -> None:
+    v.array(param, value)
+    for index, name in enumerate(value):
+        v.one_of(*sorted(INCLUDABLE))(f"{param}[{index}]", name)
+
+
+def prompt_ref(param: str, value: Any) -> None:
+    v.obj(param, value)
+    v.validate(value, {"id": v.string, "version": v.nullable(v.string), "variables": v.nullable(v.obj)},
+               required=("id",), prefix=f"{param}.")
+
+
+def conversation_ref(param: str, value: Any) -> None:
+    if isinstance(value, str):
+        return
+    v.obj(param, value)
+    v.validate(value, {"id": v.string}, required=("id",), prefix=f"{param}.")
+
+
+def _fields(param: str, value: Any, fields: Mapping[str, v.Check], required: tuple[str, ...]) -> None:
+    """Like :func:`validation.validate`, but other keys are allowed (tool objects have many)."""
+    for name in required:
+        if value.get(name) is None:
+            raise bad_request(f"Missing required parameter: '{param}.{name}'.", f"{param}.{name}",
+                              "missing_required_parameter")
+    for name, check in fields.items():
+        if name in value:
+            check(f"{param}.{name}", value[name])
+
+
+def tools(param: str, value: Any) -> None:
+    """Responses tool objects: function tools are flat; file_search needs vector stores, code_interpreter
+    a container."""
+    v.array(param, value)
+    for index, tool in enumerate(value):
+        where = f"{param}[{index}]"
+        v.obj(where, tool)
+        v.one_of("function", "file_search", "code_interpreter", "web_search", "web_search_preview", "mcp",
+                 "image_generation", "custom")(f"{where}.type", tool.get("type"))
+        kind = tool["type"]
+        if kind == "function":
+            _fields(where, tool, {"name": v.string, "parameters": v.nullable(v.obj), "strict": v.nullable(v.boolean),
+                                  "description": v.nullable(v.string)}, required=("name",))
+        elif kind == "file_search":
+            _fields(where, tool, {"vector_store_ids": v.array, "max_num_results": v.integer(1)},
+                    required=("vector_store_ids",))
+        elif kind == "code_interpreter":
+            _fields(where, tool, {"container": _container}, required=("container",))
+
+
+def _container(param: str, value: Any) -> None:
+    if isinstance(value, str):
+        return
+    v.obj(param, value)
+    v.one_of("auto")(f"{param}.type", value.get("type"))
+
+
+def input_value(param: str, value: Any) -> None:
+    if isinstance(value, str):
+        return
+    v.array(param, value)
+    for index, item in enumerate(value):
+        v.obj(f"{param}[{index}]", item)
+        if item.get("type", "message") == "message":
+            _fields(f"{param}[{index}]", item, {"role": v.one_of("user", "assistant", "system", "developer")},
+                    required=("role", "content"))
+
+
+RESPONSE_FIELDS: dict[str, v.Check] = {
+    "model": v.nullable(v.string),
+    "prompt": v.nullable(prompt_ref),
+    "conversation": v.nullable(conversation_ref),
+    "previous_response_id": v.nullable(v.string),
+    "input": v.nullable(input_value),
+    "instructions": v.nullable(v.string),
+    "background": v.nullable(v.boolean),
+    "store": v.nullable(v.boolean),
+    "stream": v.nullable(v.boolean),
+    "stream_options": v.anything,
+    "include": v.nullable(include),
+    "max_output_tokens": v.nullable(v.integer(16)),
+    "max_tool_calls": v.nullable(v.integer(1)),
+    "metadata": v.nullable(v.metadata),
+    "parallel_tool_calls": v.nullable(v.boolean),
+    "temperature": v.nullable(v.decimal(0, 2)),
+    "top_p": v.nullable(v.decimal(0, 1)),
+    "tools": v.nullable(tools),
+    "tool_choice": v.anything,
+    "text": v.anything,
+    "reasoning": v.anything,
+    "truncation": v.nullable(v.one_of("auto", "disabled")),
+    "service_tier": v.anything,
+    "user": v.nullable(v.string),
+    "safety_identifier": v.anything,
+    "prompt_cache_key": v.anything,
+    "top_logprobs": v.anything,
+}
+
+CONVERSATION_FIELDS: dict[str, v.Check] = {"items": v.nullable(input_value), "metadata": v.nullable(v.metadata)}
+CONVERSATION_UPDATE_FIELDS: dict[str, v.Check] = {"metadata": v.metadata}
+ITEMS_FIELDS: dict[str, v.Check] = {"items": input_value}
+
+
+def responses_routes(store: ConversationStore, poll_after_ms: int | None,
+                     closed: Callable[[], bool]) -> list[tuple[str, str, Handler]]:
+    """The routes, for :class:`~.api.Api`; ``closed()`` says when the fake is stopping."""
+
+    def create_response(params: dict[str, str], query: Query, body: Any) -> Reply:
+        fields = v.validate(_body(body), RESPONSE_FIELDS)
+        with store.lock:
+            response = store.create_response(fields)
+            if fields.get("stream"):
+                return StreamReply(response.id, 0)
+        if not fields.get("background"):  # a foreground create answers when the response is done
+            store.wait_until_done(response, closed)
+        return JsonReply(200, store.public(response))
+
+    def get_response(params: dict[str, str], query: Query, body: Any) -> Reply:
+        response_id = params["response_id"]
+        if query.get("stream", [""])[-1] == "true":  # resume the event stream after starting_after
+            store.response(response_id)
+            after = query.get("starting_after")
+            return StreamReply(response_id, int(after[-1]) + 1 if after else 0)
+        headers = {} if poll_after_ms is None else {"openai-poll-after-ms": str(poll_after_ms)}
+        return JsonReply(200, store.get_response(response_id, _include(query)), headers)
+
+    def cancel_response(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.cancel_response(params["response_id"]))
+
+    def delete_response(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.delete_response(params["response_id"]))
+
+    def create_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
+        fields = v.validate(_body(body), CONVERSATION_FIELDS)
+        return JsonReply(200, store.create_conversation(fields.get("items"), fields.get("metadata")))
+
+    def get_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.get_conversation(params["conversation_id"]))
+
+    def update_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
+        fields = v.validate(_body(body), CONVERSATION_UPDATE_FIELDS, required=("metadata",))
+        return JsonReply(200, store.update_conversation(params["conversation_id"], fields["metadata"]))
+
+    def delete_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.delete_conversation(params["conversation_id"]))
+
+    def create_items(params: dict[str, str], query: Query, body: Any) -> Reply:
+        fields = v.validate(_body(body), ITEMS_FIELDS, required=("items",))
+        return JsonReply(200, store.add_items(params["conversation_id"], fields["items"], _include(query)))
+
+    def list_items(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.list_items(params["conversation_id"], page_params(query), _include(query)))
+
+    def get_item(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.get_item(params["conversation_id"], params["item_id"], _include(query)))
+
+    def delete_item(params: dict[str, str], query: Query, body: Any) -> Reply:
+        return JsonReply(200, store.delete_item(params["conversation_id"], params["item_id"]))
+
+    response = rf"/responses/(?P<response_id>{_ID})"
+    conversation = rf"/conversations/(?P<conversation_id>{_ID})"
+    routes: Sequence[tuple[str, str, Handler]] = [
+        ("POST", r"/responses", create_response),
+        ("GET", response, get_response),
+        ("DELETE", response, delete_response),
+        ("POST", rf"{response}/cancel", cancel_response),
+        ("POST", r"/conversations", create_conversation),
+        ("GET", conversation, get_conversation),
+        ("POST", conversation, update_conversation),
+        ("DELETE", conversation, delete_conversation),
+        ("POST", rf"{conversation}/items", create_items),
+        ("GET", rf"{conversation}/items", list_items),
+        ("GET", rf"{conversation}/items/(?P<item_id>{_ID})", get_item),
+        ("DELETE", rf"{conversation}/items/(?P<item_id>{_ID})", delete_item),
+    ]
+    return list(routes)

@@ -1,0 +1,200 @@
+"""The Responses API mapping (pure) and the choice of API from the inputs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pulumi_openai_run import backends
+from pulumi_openai_run import responses_mapping as mapping
+from pulumi_openai_run.schema import UNKNOWN
+from pulumi_openai_run.tools import ToolError
+
+IDS = {"assistant_id": "pmpt_abc", "thread_id": "conv_abc"}
+
+
+def response(**fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "resp_1", "object": "response", "created_at": 1750000000.0, "status": "completed",
+        "completed_at": 1750000003, "error": None, "incomplete_details": None, "output": [],
+        "metadata": {"team": "docs", mapping.TOKEN_KEY: "abc"}, "prompt": {"id": "pmpt_abc", "version": "2"},
+        "conversation": {"id": "conv_abc"},
+        "usage": {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
+                  "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15},
+    }
+    return {**base, **fields}
+
+
+MESSAGE = {
+    "id": "msg_1", "type": "message", "role": "assistant", "status": "completed",
+    "content": [
+        {"type": "output_text", "text": "Hello ", "annotations": [
+            {"type": "file_citation", "file_id": "file-cite", "filename": "a.txt", "index": 6},
+            {"type": "container_file_citation", "container_id": "cntr_1", "file_id": "cfile_plot",
+             "filename": "plot.png", "start_index": 0, "end_index": 1},
+            {"type": "url_citation", "url": "https://example.com", "title": "x", "start_index": 0, "end_index": 1},
+        ]},
+        {"type": "refusal", "refusal": "no"},
+        {"type": "output_text", "text": "world", "annotations": [{"type": "file_path", "file_id": "file-path",
+                                                                  "index": 0}]},
+    ],
+}
+FILE_SEARCH = {"id": "fs_1", "type": "file_search_call", "status": "completed", "queries": ["q"],
+               "results": [{"file_id": "file-found", "filename": "b.txt", "score": 0.9, "text": "..."}]}
+CODE = {"id": "ci_1", "type": "code_interpreter_call", "status": "completed", "code": "print(1)",
+        "container_id": "cntr_1", "outputs": [{"type": "logs", "logs": "1\n"}]}
+CALL = {"id": "fc_1", "type": "function_call", "status": "completed", "call_id": "call_1", "name": "lookup",
+        "arguments": "{}"}
+
+
+# --- create ------------------------------------------------------------------------------------
+
+
+def test_create_params_run_the_prompt_on_the_conversation_in_the_background() -> None:
+    params = mapping.create_params({**IDS, "instructions": "Be brief.", "model": "gpt-4o", "temperature": 1,
+                                    "top_p": 0.5, "max_tokens": 200.0, "metadata": {"team": "docs"}}, "tok")
+    assert params == {
+        "prompt": {"id": "pmpt_abc"}, "conversation": "conv_abc", "background": True, "store": True,
+        "include": ["file_search_call.results", "code_interpreter_call.outputs"],
+        "instructions": "Be brief.", "model": "gpt-4o", "temperature": 1.0, "top_p": 0.5,
+        "max_output_tokens": 200, "metadata": {"team": "docs", mapping.TOKEN_KEY: "tok"},
+    }
+    assert "max_tokens" not in params and "max_completion_tokens" not in params
+
+
+def test_create_params_send_nothing_for_absent_inputs_and_no_marker_without_room() -> None:
+    assert "metadata" in mapping.create_params(IDS, "tok")  # the marker alone
+    full = {f"k{i}": "v" for i in range(16)}
+    params = mapping.create_params({**IDS, "metadata": full}, "tok")
+    assert params["metadata"] == full
+    assert set(mapping.create_params(IDS, None)) == {"prompt", "conversation", "background", "store", "include"}
+
+
+@pytest.mark.parametrize("spelling", [
+    {"type": "function", "function": {"name": "f", "description": "d", "parameters": {"type": "object"}}},
+    {"type": "function", "name": "f", "description": "d", "parameters": '{"type": "object"}'},
+], ids=["api object", "flat map of strings"])
+def test_function_tools_are_flat_and_not_strict_unless_asked(spelling: dict[str, Any]) -> None:
+    assert mapping.response_tools([spelling]) == [
+        {"type": "function", "name": "f", "description": "d", "parameters": {"type": "object"}, "strict": False}]
+    strict = mapping.response_tools([{"type": "function", "name": "g", "strict": "true"}])
+    assert strict == [{"type": "function", "name": "g", "parameters": None, "strict": True}]
+
+
+def test_code_interpreter_gets_an_automatic_container_and_file_search_is_refused() -> None:
+    assert mapping.response_tools([{"type": "code_interpreter"}]) == [
+        {"type": "code_interpreter", "container": {"type": "auto"}}]
+    with pytest.raises(ToolError, match=r"tools\[1\] is file_search.*stored prompt"):
+        mapping.response_tools([{"type": "code_interpreter"}, {"type": "file_search"}])
+
+
+def test_input_problems_only_what_the_responses_api_adds() -> None:
+    problems = dict(mapping.input_problems({**IDS, "tools": [{"type": "file_search"}], "max_tokens": 8.0}))
+    assert set(problems) == {"tools", "max_tokens"}
+    assert "at least 16" in problems["max_tokens"] and problems["tools"].startswith("'tools'")
+    # what the field table's validators refuse anyway is left to them (no second failure)
+    assert mapping.input_problems({**IDS, "tools": [{"type": "browser"}], "max_tokens": 0.0}) == []
+    assert mapping.input_problems({**IDS, "max_tokens": 16.0, "tools": [{"type": "code_interpreter"}]}) == []
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+def test_run_outputs_of_a_completed_response() -> None:
+    outputs = mapping.run_outputs(response())
+    assert outputs == {
+        "object": "response", "status": "completed", "created_at": 1750000000, "started_at": None,
+        "completed_at": 1750000003, "last_error": None, "incomplete_details": None, "required_action": None,
+        "usage": {"prompt_tokens": 10, "input_tokens": 10, "completion_tokens": 5, "output_tokens": 5,
+                  "total_tokens": 15},
+    }
+    assert isinstance(outputs["created_at"], int)
+
+
+def test_run_outputs_of_failed_incomplete_and_running_responses() -> None:
+    failed = mapping.run_outputs(response(status="failed", completed_at=None, error={
+        "code": "server_error", "message": "Boom.", "param": None, "misalignment": None}))
+    assert failed["last_error"] == {"code": "server_error", "message": "Boom."}
+    incomplete = mapping.run_outputs(response(status="incomplete", incomplete_details={"reason": "max_output_tokens"}))
+    assert incomplete["incomplete_details"] == {"reason": "max_output_tokens"}
+    queued = mapping.run_outputs(response(status="queued", usage=None, completed_at=None))
+    assert queued["usage"] == {} and queued["completed_at"] is None
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("queued", "queued"), ("in_progress", "in_progress"), ("completed", "completed"),
+    ("incomplete", "incomplete"), ("failed", "failed"), ("cancelled", "cancelled"),
+])
+def test_statuses_fall_into_the_lifecycle_sets(status: str, expected: str) -> None:
+    assert mapping.lifecycle_status(response(status=status)) == expected
+    sets = [mapping.ACTIVE, mapping.SUCCEEDED, mapping.FAILED]
+    assert sum(status in s for s in sets) == 1
+
+
+def test_a_response_that_ends_calling_functions_requires_action() -> None:
+    calling = response(output=[CODE, CALL])
+    assert mapping.lifecycle_status(calling) == "requires_action"
+    assert mapping.pending_functions(calling) == ["lookup"]
+    assert mapping.run_outputs(calling)["status"] == "completed"  # the API's own status stays in the output
+    assert mapping.run_outputs(calling)["required_action"] == {"type": "submit_tool_outputs", "submit_tool_outputs": {
+        "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}]}}
+    answered = response(output=[CALL, {"type": "function_call_output", "call_id": "call_1", "output": "42"}])
+    assert mapping.lifecycle_status(answered) == "completed"
+
+
+def test_details_from_the_output_items() -> None:
+    details = mapping.detail_outputs(response(output=[CODE, FILE_SEARCH, MESSAGE]))
+    assert [s["type"] for s in details["steps"]] == ["code_interpreter_call", "file_search_call", "message"]
+    assert [s["id"] for s in details["steps"]] == ["ci_1", "fs_1", "msg_1"]
+    first = details["steps"][0]
+    assert json.loads(first["details"]) == CODE
+    assert first["created_at"] is None and first["status"] == "completed" and first["object"] == "response.output_item"
+    assert details["file_ids"] == ["cfile_plot", "file-cite", "file-found", "file-path"]
+    assert details["reply"] == "Hello world"  # output_text: every output_text part, joined as openai does
+    assert details["message_ids"] == ["msg_1"]
+
+
+def test_details_of_a_response_without_output() -> None:
+    assert mapping.detail_outputs(response(output=[])) == {"steps": [], "file_ids": [], "reply": "",
+                                                          "message_ids": []}
+
+
+def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
+    assert mapping.echoed_inputs(response()) == {**IDS, "metadata": {"team": "docs"}}
+    bare = response(metadata={mapping.TOKEN_KEY: "abc"}, prompt=None, conversation=None)
+    assert mapping.echoed_inputs(bare) == {}
+
+
+# --- which API ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("inputs", "run_id", "api"), [
+    ({"assistant_id": "asst_1", "thread_id": "thread_1"}, None, "assistants"),
+    ({"assistant_id": "pmpt_1", "thread_id": "conv_1"}, None, "responses"),
+    ({"thread_id": "conv_1"}, None, "responses"),
+    ({"assistant_id": "pmpt_1", "thread_id": UNKNOWN}, None, "responses"),
+    ({}, "resp_1", "responses"),
+    ({}, "run_1", "assistants"),
+    ({"assistant_id": "a-1", "thread_id": "t-1"}, None, "assistants"),  # another server's ids: as before
+    ({"assistant_id": "a-1", "thread_id": "t-1", "api": "responses"}, None, "responses"),
+])
+def test_the_api_comes_from_api_else_the_ids(inputs: dict[str, Any], run_id: str | None, api: str) -> None:
+    assert backends.api_for(inputs, run_id) == api
+
+
+@pytest.mark.parametrize(("inputs", "fields"), [
+    ({"assistant_id": "asst_1", "thread_id": "conv_1"}, {"assistant_id"}),
+    ({"assistant_id": "pmpt_1", "thread_id": "thread_1"}, {"assistant_id"}),
+    ({"assistant_id": "pmpt_1", "thread_id": "conv_1", "api": "assistants"}, {"assistant_id", "thread_id"}),
+    ({"assistant_id": "asst_1", "thread_id": "thread_1", "api": "responses"}, {"assistant_id", "thread_id"}),
+    ({"assistant_id": "pmpt_1", "thread_id": "t-1", "api": "responses"}, set()),
+    ({"assistant_id": "asst_1", "thread_id": UNKNOWN, "api": "responses"}, {"assistant_id"}),
+    ({"assistant_id": UNKNOWN, "thread_id": "conv_1"}, set()),
+])
+def test_mismatched_ids_fail_naming_the_field(inputs: dict[str, Any], fields: set[str]) -> None:
+    failures = backends.mismatches(inputs)
+    assert {f.property for f in failures} == fields
+    for failure in failures:
+        assert failure.reason.startswith(f"'{failure.property}'")

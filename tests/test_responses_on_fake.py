@@ -1,0 +1,382 @@
+"""RunProvider on the Responses API (the fake's /responses and /conversations over HTTP): the same Run, the
+same outcomes and rules, on a stored prompt, a conversation and a response."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import FakeApiClock, configured_provider
+
+from pulumi_openai_run import RunProvider
+from pulumi_openai_run.provider import ProviderError
+from pulumi_openai_run.responses_mapping import TOKEN_KEY
+from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+
+CREATE = r"/responses"
+RESPONSE = r"/responses/resp_\w+"
+CANCEL = r"/responses/resp_\w+/cancel"
+ITEMS = r"/conversations/conv_\w+/items"
+
+
+@pytest.fixture
+def ids(fake: FakeOpenAI) -> dict[str, str]:
+    prompt = fake.create_prompt(model="gpt-4o", instructions="Be brief.")
+    conversation = fake.create_conversation(messages=["Summarise the report."])
+    return {"assistant_id": prompt["id"], "thread_id": conversation["id"]}
+
+
+def created(fake: FakeOpenAI) -> list[dict[str, Any]]:
+    return [r.json for r in fake.requests if r.method == "POST" and r.path == "/responses"]
+
+
+# --- outcomes --------------------------------------------------------------------------------------
+
+
+def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=3.0, reply="The report says hi.", code_interpreter_files=2,
+                               file_search_files=("file-doc1",), message_file_ids=("file-cite1",), extra_steps=3))
+    tools = [{"type": "function", "name": "lookup", "parameters": '{"type": "object"}'}, {"type": "code_interpreter"}]
+    result = provider.create({**ids, "completion_window": 60.0, "metadata": {"team": "docs"}, "max_tokens": 300.0,
+                              "temperature": 0.5, "tools": tools})
+    outs, response = result.outs, fake.response(result.id)
+    assert result.id.startswith("resp_")
+    assert outs["status"] == "completed" == response["status"] and outs["object"] == "response"
+    assert (outs["created_at"], outs["completed_at"], outs["started_at"]) == (
+        response["created_at"], response["completed_at"], None)
+    assert outs["usage"] == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15,
+                             "input_tokens": 10, "output_tokens": 5}
+    assert [s["type"] for s in outs["steps"]] == ["code_interpreter_call", "file_search_call", *[
+        "code_interpreter_call"] * 3, "message"]
+    assert [s["id"] for s in outs["steps"]] == [item["id"] for item in response["output"]]
+    assert json.loads(outs["steps"][1]["details"])["results"][0]["file_id"] == "file-doc1"  # included
+    assert outs["reply"].startswith("The report says hi.")
+    assert {"file-doc1", "file-cite1"} <= set(outs["file_ids"]) and len(outs["file_ids"]) == 4
+    assert [f for f in outs["file_ids"] if f.startswith("cfile_")]  # code interpreter container files
+    assert outs["message_ids"] == [response["output"][-1]["id"]]
+    assert outs["message_ids"][0] in [item["id"] for item in fake.conversation_items(ids["thread_id"])]
+    assert outs["metadata"] == {"team": "docs"} and outs["assistant_id"] == ids["assistant_id"]
+    # one create: the prompt on the conversation, in the background, stored, with the Run's overrides
+    [sent] = created(fake)
+    assert sent["prompt"] == {"id": ids["assistant_id"]} and sent["conversation"] == ids["thread_id"]
+    assert sent["background"] is True and sent["store"] is True
+    assert sent["max_output_tokens"] == 300 and sent["temperature"] == 0.5
+    assert sent["tools"] == [{"type": "function", "name": "lookup", "parameters": {"type": "object"}, "strict": False},
+                             {"type": "code_interpreter", "container": {"type": "auto"}}]
+    assert sent["metadata"]["team"] == "docs" and response["metadata"][TOKEN_KEY] == sent["metadata"][TOKEN_KEY]
+    # a finished response is read whole: no request for its steps
+    assert fake.count("GET", r"/responses/resp_\w+/.*") == 0
+
+
+def test_without_a_window_the_response_is_created_and_left_running(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    result = provider.create(dict(ids))
+    assert result.outs["status"] == "queued"
+    assert result.outs["steps"] == [] and result.outs["usage"] == {}
+    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/conversations/{ids['thread_id']}/items"),
+                                                           ("POST", "/responses")]
+    assert fake.response(result.id)["status"] == "queued"
+
+
+@pytest.mark.parametrize("outcome", ["failed", "expired"])
+def test_a_failed_response_fails_the_create(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
+                                            outcome: str) -> None:
+    fake.script_runs(RunScript(outcome=outcome,  # type: ignore[arg-type]
+                               last_error={"code": "rate_limit_exceeded", "message": "Slow down."}))
+    with pytest.raises(ProviderError, match="ended failed: rate_limit_exceeded: Slow down") as caught:
+        provider.create({**ids, "completion_window": 30.0})
+    [response] = fake.responses_on(ids["thread_id"])
+    assert response["id"] in str(caught.value) and ids["thread_id"] in str(caught.value)
+    assert fake.count("POST", CANCEL) == 0
+
+
+def test_an_incomplete_response_succeeds_and_says_why(fake: FakeOpenAI, provider: RunProvider,
+                                                      ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(outcome="incomplete"))
+    outs = provider.create({**ids, "completion_window": 30.0, "max_tokens": 16.0}).outs
+    assert outs["status"] == "incomplete"
+    assert outs["incomplete_details"] == {"reason": "max_output_tokens"}
+    assert outs["reply"] == "Hello from the fake assistant."
+
+
+def test_a_function_call_nobody_answers_fails_naming_it(fake: FakeOpenAI, provider: RunProvider,
+                                                        ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(outcome="requires_action", function_name="lookup_order"))
+    tools = [{"type": "function", "name": "lookup_order", "parameters": '{"type": "object"}'}]
+    with pytest.raises(ProviderError, match="requires action") as caught:
+        provider.create({**ids, "completion_window": 30.0, "tools": tools})
+    [response] = fake.responses_on(ids["thread_id"])
+    assert response["id"] in str(caught.value) and "lookup_order" in str(caught.value)
+    assert response["status"] == "completed"  # it ended by calling the function: nothing left running
+    assert fake.count("POST", CANCEL) == 0  # so no cancel is sent
+
+
+def test_an_elapsed_window_cancels_the_response_before_failing(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=120.0))
+    start = fake.now()
+    with pytest.raises(ProviderError, match=r"completion_window \(10 s\)") as caught:
+        provider.create({**ids, "completion_window": 10.0})
+    [response] = fake.responses_on(ids["thread_id"])
+    assert response["status"] == "cancelled" and response["id"] in str(caught.value)
+    assert fake.count("POST", CANCEL) == 1
+    assert fake.now() - start < 12.0
+
+
+def test_a_second_response_on_a_busy_conversation_waits_for_it(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=20.0), RunScript(duration=1.0))
+    first = provider.create(dict(ids))  # left running: the conversation is locked
+    second = provider.create({**ids, "completion_window": 120.0})
+    assert second.outs["status"] == "completed"
+    assert fake.response(first.id)["status"] == "completed"
+    assert len(fake.responses_on(ids["thread_id"])) == 2
+
+
+def test_a_busy_conversation_past_the_window_fails_without_creating(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=300.0))
+    provider.create(dict(ids))
+    with pytest.raises(ProviderError, match="operating on this conversation"):
+        provider.create({**ids, "completion_window": 5.0})
+    assert len(fake.responses_on(ids["thread_id"])) == 1
+
+
+def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    with pytest.raises(ProviderError, match=r"pmpt_missing.*HTTP 404"):
+        provider.create({**ids, "assistant_id": "pmpt_missing", "completion_window": 60.0})
+    with pytest.raises(ProviderError, match=r"conv_missing.*HTTP 404"):
+        provider.create({**ids, "thread_id": "conv_missing", "completion_window": 60.0})
+    assert fake.responses_on(ids["thread_id"]) == []
+
+
+# --- streaming ---------------------------------------------------------------------------------
+
+
+def test_streaming_gives_the_same_outputs_as_polling() -> None:
+    with FakeOpenAI(clock="real") as live:
+        live.default_script = RunScript(queued_for=0.05, duration=0.2, code_interpreter_files=1,
+                                        file_search_files=("file-doc",))
+        inputs: dict[str, Any] = {"assistant_id": live.create_prompt()["id"],
+                                  "thread_id": live.create_conversation(messages=["Hi"])["id"],
+                                  "completion_window": 30.0}
+        provider = configured_provider(live)
+        polled = provider.create(inputs).outs
+        live.clear_requests()
+        streamed = provider.create({**inputs, "stream_for_tool": True}).outs
+        assert [(r.method, r.path) for r in live.requests] == [
+            ("GET", f"/conversations/{inputs['thread_id']}/items"), ("POST", "/responses")]  # no polls
+        assert created(live)[0]["stream"] is True
+        assert streamed["status"] == polled["status"] == "completed"
+        assert streamed["reply"] == polled["reply"] and streamed["usage"] == polled["usage"]
+        assert len(streamed["file_ids"]) == len(polled["file_ids"]) == 2
+        assert [s["type"] for s in streamed["steps"]] == [s["type"] for s in polled["steps"]]
+
+
+# --- refresh, import, update, destroy ----------------------------------------------------------
+
+
+def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider,
+                                                      ids: dict[str, str]) -> None:
+    result = provider.create(dict(ids))
+    fake.advance(5)
+    fake.clear_requests()
+    first = provider.read(result.id, dict(result.outs))
+    assert first.outs is not None and first.outs["status"] == "completed"
+    assert first.outs["reply"] == "Hello from the fake assistant." and len(first.outs["steps"]) == 1
+    assert len(fake.requests) == 1
+    fake.clear_requests()
+    assert provider.read(result.id, first.outs).outs == first.outs
+    assert len(fake.requests) == 1
+
+
+def test_refresh_of_a_deleted_response_drops_it(fake: FakeOpenAI, provider: RunProvider,
+                                                ids: dict[str, str]) -> None:
+    import openai
+
+    result = provider.create({**ids, "completion_window": 30.0})
+    openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0).responses.delete(result.id)
+    assert provider.read(result.id, dict(result.outs)).id == ""
+    provider.delete(result.id, dict(result.outs))  # nothing to do, no error
+
+
+@pytest.mark.parametrize("given", [{}, {"thread_id": "conversation"}], ids=["the id alone", "id and conversation"])
+def test_import(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], given: dict[str, str]) -> None:
+    result = provider.create({**ids, "metadata": {"team": "docs"}, "completion_window": 30.0})
+    props = {"thread_id": ids["thread_id"]} if given else {}
+    imported = provider.read(result.id, props)
+    assert imported.id == result.id
+    assert imported.inputs == {**ids, "metadata": {"team": "docs"}}
+    assert imported.outs is not None and imported.outs["steps"] == result.outs["steps"]
+    assert imported.outs["reply"] == result.outs["reply"]
+
+
+def test_metadata_change_replaces_and_other_changes_keep_their_meaning(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    result = provider.create({**ids, "metadata": {"team": "docs"}, "completion_window": 30.0})
+    state, news = result.outs, {**ids, "metadata": {"team": "docs"}, "completion_window": 30.0}
+    fake.clear_requests()
+
+    diff = provider.diff(result.id, state, {**news, "metadata": {"team": "ops"}})
+    assert (diff.changes, diff.replaces) == (True, ["metadata"])  # a response is immutable
+    assert diff.delete_before_replace is False  # it has finished: make the new one, then delete it
+    running = provider.diff(result.id, {**state, "status": "in_progress"}, {**news, "metadata": {"team": "ops"}})
+    assert running.delete_before_replace is True  # it holds the conversation: stop it first
+    assert provider.diff(result.id, state, {**news, "instructions": "More."}).replaces == ["instructions"]
+    assert provider.diff(result.id, state, {**news, "thread_id": "conv_other"}).delete_before_replace is False
+
+    local = provider.diff(result.id, state, {**news, "completion_window": 90.0, "stream_for_tool": True})
+    assert (local.changes, local.replaces) == (True, [])
+    spelt_out = provider.diff(result.id, state, {**news, "api": "responses"})
+    assert (spelt_out.changes, spelt_out.replaces) == (False, [])  # the ids already chose it
+
+    updated = provider.update(result.id, state, {**news, "completion_window": 90.0})
+    assert updated.outs is not None and updated.outs["steps"] == state["steps"]
+    assert fake.requests == []  # no API call, and none that could change a response
+
+    # the Assistants API keeps its in-place update
+    assistants = {"assistant_id": "asst_a", "thread_id": "thread_t", "metadata": {"team": "docs"}}
+    diff = provider.diff("run_1", {**assistants, "status": "completed"}, {**assistants, "metadata": {"team": "ops"}})
+    assert (diff.changes, diff.replaces) == (True, [])
+
+
+def test_an_update_of_metadata_asked_for_anyway_is_refused_clearly(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    result = provider.create({**ids, "metadata": {"team": "docs"}})
+    with pytest.raises(ProviderError, match=r"cannot be changed.*replaces"):
+        provider.update(result.id, result.outs, {**ids, "metadata": {"team": "ops"}})
+    assert fake.response(result.id)["metadata"]["team"] == "docs"
+
+
+def test_destroy_cancels_a_running_response_then_deletes_it(fake: FakeOpenAI, provider: RunProvider,
+                                                             ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=60.0))
+    result = provider.create(dict(ids))
+    fake.clear_requests()
+    provider.delete(result.id, dict(result.outs))
+    assert [(r.method, r.path.replace(result.id, "ID")) for r in fake.requests] == [
+        ("GET", "/responses/ID"), ("POST", "/responses/ID/cancel"), ("DELETE", "/responses/ID")]
+    with pytest.raises(KeyError):
+        fake.response(result.id)
+    assert fake.responses_on(ids["thread_id"]) == []
+
+
+def test_destroy_of_a_finished_response_deletes_it_without_a_cancel(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    result = provider.create({**ids, "completion_window": 30.0})
+    items = fake.conversation_items(ids["thread_id"])
+    fake.clear_requests()
+    provider.delete(result.id, dict(result.outs))
+    assert fake.count("POST", CANCEL) == 0 and fake.count("DELETE", RESPONSE) == 1
+    assert fake.conversation_items(ids["thread_id"]) == items  # the conversation keeps what was said
+
+
+# --- check -------------------------------------------------------------------------------------
+
+
+def test_check_refuses_ids_of_the_other_api_naming_the_field(provider: RunProvider, ids: dict[str, str]) -> None:
+    def failures(**news: Any) -> dict[str, str]:
+        return {f.property: f.reason for f in provider.check({}, news).failures}
+
+    assert failures(**ids) == {}
+    assert failures(**ids, api="responses") == {}
+    assert set(failures(**ids, api="assistants")) == {"assistant_id", "thread_id"}
+    assert set(failures(assistant_id="asst_1", thread_id=ids["thread_id"])) == {"assistant_id"}
+    assert set(failures(assistant_id=ids["assistant_id"], thread_id="thread_1")) == {"assistant_id"}
+    assert set(failures(assistant_id="asst_1", thread_id="thread_1", api="responses")) == {"assistant_id", "thread_id"}
+    assert set(failures(**ids, api="chat")) == {"api"}
+    assert set(failures(**ids, tools=[{"type": "file_search"}], max_tokens=8.0)) == {"tools", "max_tokens"}
+
+
+@pytest.mark.parametrize("bad", ["../../responses", "resp_1/cancel", "resp 1"])
+def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider,
+                                                               bad: str) -> None:
+    with pytest.raises(ProviderError, match="plain id"):
+        provider.read(bad, {"api": "responses"})
+    with pytest.raises(ProviderError, match="plain id"):
+        provider.delete("resp_1", {"thread_id": bad, "api": "responses"})
+    assert fake.requests == []
+
+
+# --- faults: retried, and never a second response --------------------------------------------
+
+CALLS = {"create": ("POST", CREATE), "retrieve": ("GET", RESPONSE), "conversation items": ("GET", ITEMS)}
+TRANSIENT = {
+    "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 7.0},
+    "503": {"kind": "status", "status": 503},
+    "connection reset": {"kind": "reset"},
+}
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+@pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
+def test_transient_errors_on_every_call_are_retried(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fake_clock: FakeApiClock,
+        call: str, fault: dict[str, Any]) -> None:
+    method, path = CALLS[call]
+    fake.inject(Fault(method=method, path=path, times=2, **fault))
+    result = provider.create({**ids, "completion_window": 60.0})
+    assert result.outs["status"] == "completed" and result.outs["reply"]
+    assert [r["id"] for r in fake.responses_on(ids["thread_id"])] == [result.id]
+    assert len([r for r in fake.requests if r.fault]) == 2
+    if "retry_after" in fault:
+        assert fault["retry_after"] in fake_clock.sleeps
+
+
+def test_transient_errors_on_cancel_and_delete_are_retried(fake: FakeOpenAI, provider: RunProvider,
+                                                           ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=60.0))
+    result = provider.create(dict(ids))
+    fake.inject(Fault(method="POST", path=CANCEL, kind="status", status=503, times=2))
+    fake.inject(Fault(method="DELETE", path=RESPONSE, kind="reset", times=2))
+    provider.delete(result.id, dict(result.outs))
+    assert fake.responses_on(ids["thread_id"]) == []
+
+
+def test_a_lost_create_of_a_response_still_running_is_not_sent_again(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(duration=60.0))
+    fake.inject(Fault(method="POST", path=CREATE, kind="lose_response"))
+    with pytest.raises(ProviderError, match="was not sent again") as caught:
+        provider.create({**ids, "completion_window": 60.0})
+    [response] = fake.responses_on(ids["thread_id"])  # exactly one
+    token = response["metadata"][TOKEN_KEY]
+    assert f"{TOKEN_KEY}={token}" in str(caught.value)  # how to find it
+    assert f"thread_id='{ids['thread_id']}'" in str(caught.value)  # and adopt it
+    assert "busy" in str(caught.value)
+    # the second try was the evidence: the conversation refused it, as it runs the lost response
+    assert fake.count("POST", CREATE) == 2
+
+
+def test_a_lost_create_of_a_response_already_finished_is_not_sent_again(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(queued_for=0.0, duration=0.0))  # done before anyone looks
+    fake.inject(Fault(method="POST", path=CREATE, kind="lose_response"))
+    with pytest.raises(ProviderError, match="has new items since") as caught:
+        provider.create({**ids, "completion_window": 60.0, "metadata": {f"k{i}": "v" for i in range(16)}})
+    assert len(fake.responses_on(ids["thread_id"])) == 1
+    assert fake.count("POST", CREATE) == 1
+    assert "no marker" in str(caught.value)  # 16 keys of metadata left no room for one
+
+
+@pytest.mark.parametrize("fault", [{"kind": "status", "status": 502}, {"kind": "reset"}], ids=["502", "reset"])
+def test_an_unknown_outcome_that_made_nothing_is_sent_again_once(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fault: dict[str, Any]) -> None:
+    fake.inject(Fault(method="POST", path=CREATE, **fault))  # unknown to the client; the fake made nothing
+    result = provider.create({**ids, "completion_window": 60.0})
+    assert [r["id"] for r in fake.responses_on(ids["thread_id"])] == [result.id]
+    assert fake.count("POST", CREATE) == 2
+    tokens = {sent["metadata"][TOKEN_KEY] for sent in created(fake)}
+    assert len(tokens) == 1  # the same request, marker and all
+
+
+def test_a_stream_lost_before_it_names_the_response_is_not_sent_again() -> None:
+    with FakeOpenAI(clock="real") as live:
+        live.default_script = RunScript(queued_for=0.05, duration=5.0)
+        ids = {"assistant_id": live.create_prompt()["id"], "thread_id": live.create_conversation()["id"]}
+        live.inject(Fault(method="POST", path=CREATE, kind="lose_response"))
+        with pytest.raises(ProviderError, match="was not sent again"):
+            configured_provider(live).create({**ids, "completion_window": 30.0, "stream_for_tool": True})
+        assert len(live.responses_on(ids["thread_id"])) == 1
