@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
+from . import api_calls
 from . import assistants_mapping as mapping
+from .api_calls import is_transient, outcome_unknown
 from .backend import RunView
 from .errors import ApiError
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+from .waiting import Deadline
 
 warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
 
@@ -30,39 +32,8 @@ FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content
 _BUSY_THREAD = "already has an active run"
 
 
-def is_transient(error: BaseException) -> bool:
-    """Errors worth repeating the same request for: rate limits, server errors, lost connections."""
-    if isinstance(error, openai.APIConnectionError):  # includes timeouts
-        return True
-    if isinstance(error, openai.APIStatusError):
-        return error.status_code in (408, 409, 429) or error.status_code >= 500
-    return False
-
-
 def is_busy_thread(error: BaseException) -> bool:
     return isinstance(error, openai.BadRequestError) and _BUSY_THREAD in str(error.message)
-
-
-def outcome_unknown(error: BaseException) -> bool:
-    """Did the server perhaps process the request although we got no good answer?"""
-    if isinstance(error, openai.APIConnectionError):
-        return True
-    return isinstance(error, openai.APIStatusError) and error.status_code >= 500
-
-
-def retry_after(error: BaseException) -> float | None:
-    """The server's Retry-After (``retry-after-ms`` or ``retry-after`` seconds), if any."""
-    if not isinstance(error, openai.APIStatusError):
-        return None
-    headers = error.response.headers
-    try:
-        if headers.get("retry-after-ms") is not None:
-            return float(headers["retry-after-ms"]) / 1000
-        if headers.get("retry-after") is not None:
-            return float(headers["retry-after"])
-    except ValueError:
-        return None
-    return None
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
@@ -196,15 +167,10 @@ class AssistantsBackend:
         )
         return params, {run.id for run in recent.data}
 
-    def _create_call(self, attempt: Callable[[], T], deadline: Deadline, what: str) -> T:
-        try:
-            return with_retries(
-                attempt, deadline, lambda e: is_transient(e) or is_busy_thread(e), retry_after
-            )
-        except openai.APIStatusError as error:
-            raise self._api_error(what, error) from error
-        except openai.APIConnectionError as error:
-            raise self._connection_error(what, error) from error
+    @staticmethod
+    def _create_call(attempt: Callable[[], T], deadline: Deadline, what: str) -> T:
+        """A create: transient errors and a busy thread are waited out within the whole deadline."""
+        return api_calls.call(attempt, deadline, what, lambda e: is_transient(e) or is_busy_thread(e), ceiling=None)
 
     # --- reading and changing a run ------------------------------------------------------------
 
@@ -287,24 +253,6 @@ class AssistantsBackend:
                 return items
             after = page.data[-1].id
 
-    def _call(self, call: Callable[[], T], deadline: Deadline, what: str) -> T:
-        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
-        try:
-            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), is_transient, retry_after)
-        except openai.APIStatusError as error:
-            raise self._api_error(what, error) from error
-        except openai.APIConnectionError as error:
-            raise self._connection_error(what, error) from error
-
     @staticmethod
-    def _connection_error(what: str, error: openai.APIConnectionError) -> ApiError:
-        return ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
-                        "although the request was retried; check openai:baseUrl and the network.")
-
-    @staticmethod
-    def _api_error(what: str, error: openai.APIStatusError) -> ApiError:
-        body = error.body if isinstance(error.body, Mapping) else {}
-        message = body.get("message") or error.message
-        return ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).")
-
-
+    def _call(action: Callable[[], T], deadline: Deadline, what: str) -> T:
+        return api_calls.call(action, deadline, what)

@@ -1,8 +1,8 @@
 """The API calls of plain objects (assistants, threads, messages), each retried where that is safe.
 
 One class for every kind: the kind (:class:`~.object_kind.ObjectKind`) says where its calls live on the
-client and what goes in a body. Transient errors are retried with :func:`~.waiting.with_retries` and the
-predicates of ``assistants_api``; any other API error becomes an :class:`~.errors.ApiError` naming the call.
+client and what goes in a body. Every call goes through :func:`~.api_calls.call`: transient errors are
+retried, any other API error becomes an :class:`~.errors.ApiError` naming the call.
 A create is not repeated blindly: after an unknown outcome (a lost response, a 5xx) it first looks for the
 object by a marker in its metadata, as a Run's create does. openai's own retries are off (``client.py``).
 """
@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
-from .assistants_api import is_transient, outcome_unknown, retry_after
+from . import api_calls
+from .api_calls import is_transient, outcome_unknown
 from .assistants_mapping import TOKEN_KEY, with_token
 from .errors import ApiError
 from .object_kind import ObjectKind
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+from .waiting import TRANSIENT_RETRY_CEILING, Deadline
 
 # openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
 # assistants_api already silences): the warning is ours to silence, for our own calls only.
@@ -131,15 +132,6 @@ class ObjectApi:
         return f"{self._kind.noun} {object_id}{where}"
 
     @staticmethod
-    def _call(call: Callable[[], T], deadline: Deadline, what: str,
+    def _call(action: Callable[[], T], deadline: Deadline, what: str,
               retryable: Callable[[BaseException], bool] = is_transient) -> T:
-        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
-        try:
-            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), retryable, retry_after)
-        except openai.APIStatusError as error:
-            body = error.body if isinstance(error.body, Mapping) else {}
-            message = body.get("message") or error.message
-            raise ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).") from error
-        except openai.APIConnectionError as error:
-            raise ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
-                           "although the request was retried; check openai:baseUrl and the network.") from error
+        return api_calls.call(action, deadline, what, retryable)

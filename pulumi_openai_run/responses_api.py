@@ -34,11 +34,12 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
+from . import api_calls
 from . import responses_mapping as mapping
-from .assistants_api import is_transient, outcome_unknown, retry_after
+from .api_calls import is_transient, outcome_unknown
 from .backend import RunView
 from .errors import ApiError
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+from .waiting import Deadline
 
 T = TypeVar("T")
 
@@ -142,12 +143,8 @@ class ResponsesBackend:
                     )) from error
                 raise
 
-        try:
-            return with_retries(attempt, deadline, lambda e: is_transient(e) or is_locked(e), retry_after)
-        except openai.APIStatusError as error:
-            raise self._api_error("create a response", error) from error
-        except openai.APIConnectionError as error:
-            raise self._connection_error("create a response", error) from error
+        return api_calls.call(attempt, deadline, "create a response",
+                              lambda e: is_transient(e) or is_locked(e), ceiling=None)
 
     def _newest_item(self, conversation: str, deadline: Deadline) -> str | None:
         page = self._call(
@@ -252,25 +249,9 @@ class ResponsesBackend:
             self._finished[view.id] = view
         return view
 
-    def _call(self, call: Callable[[], T], deadline: Deadline, what: str) -> T:
-        """``call()`` with transient errors retried; other API errors become :class:`ApiError`."""
-        try:
-            return with_retries(call, deadline.capped(TRANSIENT_RETRY_CEILING), is_transient, retry_after)
-        except openai.APIStatusError as error:
-            raise self._api_error(what, error) from error
-        except openai.APIConnectionError as error:
-            raise self._connection_error(what, error) from error
-
     @staticmethod
-    def _connection_error(what: str, error: openai.APIConnectionError) -> ApiError:
-        return ApiError(f"Could not {what}: {error.message} The API did not answer in time, or at all, "
-                        "although the request was retried; check openai:baseUrl and the network.")
-
-    @staticmethod
-    def _api_error(what: str, error: openai.APIStatusError) -> ApiError:
-        body = error.body if isinstance(error.body, Mapping) else {}
-        message = body.get("message") or error.message
-        return ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).")
+    def _call(action: Callable[[], T], deadline: Deadline, what: str) -> T:
+        return api_calls.call(action, deadline, what)
 
 
 def _describe(error: BaseException) -> str:
