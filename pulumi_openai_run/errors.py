@@ -47,15 +47,17 @@ class RunWindowElapsedError(RunError):
 
 
 class RunRequiresActionError(RunError):
-    """The run called function tools that nobody answers; it was cancelled."""
+    """The run called function tools that nobody answers; it was cancelled if it still waited."""
 
     @classmethod
-    def of(cls, run_id: str, thread_id: str, window: float | None, functions: list[str]) -> RunRequiresActionError:
+    def of(cls, run_id: str, thread_id: str, window: float | None, functions: list[str],
+           cancelled: bool = True) -> RunRequiresActionError:
         names = ", ".join(functions) or "a function tool"
         within = f" within completion_window ({window:g} s)" if window is not None else ""
+        ending = "so the run was cancelled" if cancelled else "so its answer is incomplete (it has ended)"
         return cls(
             f"Run {run_id} on thread {thread_id} requires action{within}: it called {names}, and a "
-            "Pulumi stack cannot answer tool calls, so the run was cancelled. Remove function tools "
+            f"Pulumi stack cannot answer tool calls, {ending}. Remove function tools "
             "from the run, or answer them outside Pulumi.",
             run_id,
             "requires_action",

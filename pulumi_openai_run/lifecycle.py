@@ -128,8 +128,11 @@ def _conclude(backend: RunBackend, inputs: Mapping[str, Any], view: RunView,
     if view.status in backend.succeeded:
         return backend.details(inputs, view, Deadline(TRANSIENT_RETRY_CEILING))
     if view.status == "requires_action":
-        stop(backend, inputs, view.id, probably_active=True)
-        raise RunRequiresActionError.of(view.id, thread_id, window, view.pending_functions)
+        waiting_for_answer = view.status in backend.active  # a Response that called functions has ended
+        if waiting_for_answer:
+            stop(backend, inputs, view.id, probably_active=True)
+        raise RunRequiresActionError.of(view.id, thread_id, window, view.pending_functions,
+                                        cancelled=waiting_for_answer)
     raise RunFailedError.of(view.id, thread_id, view.status, view.outputs.get("last_error"))
 
 

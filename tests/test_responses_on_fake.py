@@ -110,6 +110,7 @@ def test_a_function_call_nobody_answers_fails_naming_it(fake: FakeOpenAI, provid
     assert response["id"] in str(caught.value) and "lookup_order" in str(caught.value)
     assert response["status"] == "completed"  # it ended by calling the function: nothing left running
     assert fake.count("POST", CANCEL) == 0  # so no cancel is sent
+    assert "cancelled" not in str(caught.value)  # and the error does not claim one
 
 
 def test_an_elapsed_window_cancels_the_response_before_failing(
