@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
 
 from .provider import RunProvider
+from .resource_args import check_args_class, resource_props
 from .run_fields import RUN_FIELDS
-from .schema import inputs_of, outputs_of
-
-_INPUT_NAMES = tuple(f.name for f in inputs_of(RUN_FIELDS))
-_OUTPUT_NAMES = tuple(f.name for f in outputs_of(RUN_FIELDS))
 
 
 @dataclass
@@ -47,7 +44,7 @@ class RunArgs:
     """Nucleus sampling, 0 to 1."""
 
 
-assert tuple(sorted(f.name for f in fields(RunArgs))) == tuple(sorted(_INPUT_NAMES)), "RunArgs != RUN_FIELDS"
+check_args_class(RunArgs, RUN_FIELDS)
 
 
 class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
@@ -139,14 +136,7 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        args_obj, opts, given = _split_arguments(args, kwargs)
-        if args_obj is not None:
-            given = {f.name: getattr(args_obj, f.name) for f in fields(RunArgs)}
-        unknown = sorted(set(given) - set(_INPUT_NAMES))
-        if unknown:
-            raise TypeError(f"Run() got unknown inputs {unknown}; the inputs are: {', '.join(_INPUT_NAMES)}.")
-        props: dict[str, Any] = {name: given.get(name) for name in _INPUT_NAMES}
-        props.update({name: None for name in _OUTPUT_NAMES})
+        props, opts = resource_props("Run", RunArgs, RUN_FIELDS, args, kwargs)
         super().__init__(RunProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -158,17 +148,3 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Run(resource_name, merged, thread_id=thread_id, **inputs)
 
-
-def _split_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]
-                     ) -> tuple[RunArgs | None, pulumi.ResourceOptions | None, dict[str, Any]]:
-    kwargs = dict(kwargs)
-    args_obj: RunArgs | None = kwargs.pop("args", None)
-    opts: pulumi.ResourceOptions | None = kwargs.pop("opts", None)
-    for arg in args:
-        if isinstance(arg, RunArgs):
-            args_obj = arg
-        elif isinstance(arg, pulumi.ResourceOptions):
-            opts = arg
-        elif arg is not None:
-            raise TypeError(f"Run() takes a RunArgs and/or ResourceOptions positionally, got {arg!r}.")
-    return args_obj, opts, kwargs

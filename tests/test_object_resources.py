@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Thread, ThreadArgs
+from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Run, Thread, ThreadArgs
 from pulumi_openai_run.testing.mocks import run_program
 
 PROGRAM = '''
@@ -21,6 +21,10 @@ t = Thread("thread", ThreadArgs(metadata={"k": "v"}))
 m = Message("message", MessageArgs(thread_id=t.id, content="Hi"), pulumi.ResourceOptions(depends_on=[b]))
 pulumi.export("message_thread", m.thread_id)
 pulumi.export("status", m.status)
+
+from pulumi_openai_run import Run, RunArgs
+Run("run-by-args", RunArgs(assistant_id=a.id, thread_id=t.id, completion_window=60))
+Run("run-by-keywords", assistant_id=b.id, thread_id=t.id, max_tokens=100)
 '''
 
 
@@ -46,6 +50,10 @@ def test_args_objects_and_keywords_register_the_same_way(tmp_path: Path) -> None
     assert mocks.resources["by-keywords"].inputs["model"] == "gpt-4o-mini"
     assert mocks.resources["thread"].inputs["metadata"] == {"k": "v"}
     assert mocks.resources["message"].inputs["thread_id"] == "thread_id"
+    assert mocks.resources["run-by-args"].typ == "pulumi-python:dynamic/openai:Run"
+    assert mocks.resources["run-by-args"].inputs["completion_window"] == 60
+    assert mocks.resources["run-by-keywords"].inputs["assistant_id"] == "by-keywords_id"
+    assert mocks.resources["run-by-keywords"].inputs["max_tokens"] == 100
     assert dict(exports) == {"message_thread": "thread_id", "status": "completed"}
 
 
@@ -53,6 +61,7 @@ def test_args_objects_and_keywords_register_the_same_way(tmp_path: Path) -> None
     (Assistant, {"model": "gpt-4o", "temprature": 1.0}, "temperature"),
     (Thread, {"message": []}, "messages"),
     (Message, {"thread_id": "thread_1", "content": "Hi", "text": "Hi"}, "content"),
+    (Run, {"assistant_id": "asst_1", "thread_id": "thread_1", "window": 60}, "completion_window"),
 ])
 def test_an_unknown_input_is_refused_naming_the_inputs(cls: type, kwargs: dict[str, Any], named: str) -> None:
     with pytest.raises(TypeError, match=f"unknown inputs .* the inputs are: .*{named}"):
