@@ -45,7 +45,8 @@ def test_args_objects_and_keywords_register_the_same_way(tmp_path: Path) -> None
     mocks = Mocks()
     exports = run_program(tmp_path, mocks, project="objects")
     assert {name: args.typ.rsplit(":", 1)[1] for name, args in mocks.resources.items()} == {
-        "by-args": "Assistant", "by-keywords": "Assistant", "thread": "Thread", "message": "Message"}
+        "by-args": "Assistant", "by-keywords": "Assistant", "thread": "Thread", "message": "Message",
+        "run-by-args": "Run", "run-by-keywords": "Run"}
     assert mocks.resources["by-args"].inputs["temperature"] == 0.2
     assert mocks.resources["by-keywords"].inputs["model"] == "gpt-4o-mini"
     assert mocks.resources["thread"].inputs["metadata"] == {"k": "v"}
