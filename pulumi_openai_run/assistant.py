@@ -11,7 +11,7 @@ import pulumi.dynamic
 
 from .assistant_fields import ASSISTANT_FIELDS
 from .object_provider import AssistantProvider
-from .resource_args import check_args_class, resource_props
+from .resource_args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass
@@ -109,3 +109,6 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
         are read from the API."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Assistant(resource_name, merged, **inputs)
+
+
+Assistant.__init__.__doc__ = constructor_doc("Assistant", AssistantArgs, ASSISTANT_FIELDS)

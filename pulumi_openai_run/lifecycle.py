@@ -31,7 +31,7 @@ def empty_details() -> dict[str, Any]:
 def create(backend: RunBackend, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Start a run and, with a completion_window, see it through. Returns its id and outputs."""
     window = inputs.get("completion_window")
-    window = float(window) if window is not None else None
+    window = float(window) if window else None  # 0, like absent, means: do not wait
     deadline = Deadline(window if window is not None else BUSY_THREAD_CEILING)
     follow = bool(inputs.get("stream_for_tool")) and window is not None
     view = backend.follow(inputs, deadline) if follow else backend.start(inputs, deadline)

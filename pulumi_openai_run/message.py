@@ -11,7 +11,7 @@ import pulumi.dynamic
 
 from .message_fields import MESSAGE_FIELDS
 from .object_provider import MessageProvider
-from .resource_args import check_args_class, resource_props
+from .resource_args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass
@@ -97,3 +97,6 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
         ``thread_id`` its thread; its other inputs are read from the API."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Message(resource_name, merged, thread_id=thread_id, **inputs)
+
+
+Message.__init__.__doc__ = constructor_doc("Message", MessageArgs, MESSAGE_FIELDS)

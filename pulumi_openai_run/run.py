@@ -10,7 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from .provider import RunProvider
-from .resource_args import check_args_class, resource_props
+from .resource_args import check_args_class, constructor_doc, resource_props
 from .run_fields import RUN_FIELDS
 
 
@@ -83,7 +83,7 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     """The top_p as given."""
 
     object: pulumi.Output[str]
-    """The object type, always ``thread.run``."""
+    """The object type: ``thread.run`` (Assistants API) or ``response`` (Responses API)."""
     status: pulumi.Output[str]
     """queued, in_progress, requires_action, cancelling, cancelled, failed, completed, incomplete
     or expired."""
@@ -94,7 +94,8 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     completed_at: pulumi.Output[int | None]
     """Unix time the run completed, if it has."""
     usage: pulumi.Output[dict[str, float]]
-    """prompt_tokens, completion_tokens and total_tokens; empty until the run ends."""
+    """prompt_tokens, completion_tokens and total_tokens (on the Responses API also input_tokens,
+    output_tokens); empty until the run ends."""
     steps: pulumi.Output[list[dict[str, Any]]]
     """Every step, oldest first: created_at, details (JSON of step_details), id, object, status,
     type."""
@@ -148,3 +149,5 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Run(resource_name, merged, thread_id=thread_id, **inputs)
 
+
+Run.__init__.__doc__ = constructor_doc("Run", RunArgs, RUN_FIELDS)

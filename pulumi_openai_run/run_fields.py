@@ -60,8 +60,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "completion_window",
-        "Seconds to wait for the run to reach a terminal status. Absent: create the run and return "
-        "at once (status queued or in_progress). Changing it never re-runs.",
+        "Seconds to wait for the run to reach a terminal status. Absent or 0: create the run and "
+        "return at once (status queued or in_progress). Changing it never re-runs.",
         on_change="local",
         type_name="Number",
         validate=a_number(0, COMPLETION_WINDOW_MAX),

@@ -10,6 +10,7 @@ Everything here is pure: no I/O, no ``openai`` import.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -97,7 +98,9 @@ def check(fields: Iterable[Field], news: Mapping[str, Any], ignore: Iterable[str
             failures.append(Failure(key, f"'{key}' is an output and cannot be set."))
         else:
             allowed = ", ".join(sorted(by_name))
-            failures.append(Failure(key, f"unknown input '{key}'; the inputs are: {allowed}."))
+            close = difflib.get_close_matches(key, list(by_name), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            failures.append(Failure(key, f"unknown input '{key}'{hint}; the inputs are: {allowed}."))
     for field in inputs:
         value = news.get(field.name)
         if value is None:
@@ -188,17 +191,24 @@ def a_string(max_length: int, allow_empty: bool = False) -> Validator:
     return validate
 
 
+def shown(value: Any) -> str:
+    """A value as the user most likely wrote it: the engine sends every number as a float."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
 def a_number(low: float | None = None, high: float | None = None, integer: bool = False) -> Validator:
     def validate(value: Any) -> str | None:
         kind = "a whole number" if integer else "a number"
         if not is_number(value):
-            return f"must be {kind}, got {value!r}."
+            return f"must be {kind}, got {shown(value)}."
         if integer and float(value) != int(value):
-            return f"must be a whole number, got {value!r}."
+            return f"must be a whole number, got {shown(value)}."
         if low is not None and value < low:
-            return f"must be {_range(low, high)}, got {value!r}."
+            return f"must be {_range(low, high)}, got {shown(value)}."
         if high is not None and value > high:
-            return f"must be {_range(low, high)}, got {value!r}."
+            return f"must be {_range(low, high)}, got {shown(value)}."
         return None
 
     return validate
@@ -222,7 +232,7 @@ def one_of(*allowed: str) -> Validator:
 
 
 def a_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, got {value!r}."
+    return None if isinstance(value, bool) else f"must be true or false, got {shown(value)}."
 
 
 def as_float(value: Any) -> float:
@@ -248,7 +258,7 @@ def a_metadata_map(max_keys: int = METADATA_MAX_KEYS) -> Validator:
             if not isinstance(key, str) or not key or len(key) > METADATA_MAX_KEY_LENGTH:
                 return f"keys must be 1 to {METADATA_MAX_KEY_LENGTH} characters; {key!r} is not."
             if not isinstance(item, str):
-                return f"values must be strings; {key!r} is {item!r}."
+                return f"values must be strings; {key!r} is {shown(item)}."
             if len(item) > METADATA_MAX_VALUE_LENGTH:
                 return (
                     f"values must be at most {METADATA_MAX_VALUE_LENGTH} characters; "

@@ -10,7 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from .object_provider import ThreadProvider
-from .resource_args import check_args_class, resource_props
+from .resource_args import check_args_class, constructor_doc, resource_props
 from .thread_fields import THREAD_FIELDS
 
 
@@ -75,3 +75,6 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
         """Adopt an existing thread (import or read-only reference) by its ``thread_...`` id."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Thread(resource_name, merged, **inputs)
+
+
+Thread.__init__.__doc__ = constructor_doc("Thread", ThreadArgs, THREAD_FIELDS)

@@ -110,8 +110,12 @@ def test_bad_tools_are_refused(tools: Any, problem: str) -> None:
 def test_unknown_inputs_and_outputs_given_as_inputs_are_refused() -> None:
     reasons = failures(temprature=1.0, status="completed")
     assert "unknown input 'temprature'" in reasons["temprature"]
-    assert "temperature" in reasons["temprature"]  # the list of allowed inputs helps spot the typo
+    assert "did you mean 'temperature'" in reasons["temprature"]
     assert "output" in reasons["status"]
+
+
+def test_numbers_are_shown_as_the_user_wrote_them() -> None:
+    assert failures(temperature=5.0)["temperature"] == "'temperature' must be between 0 and 2, got 5."
 
 
 def test_several_bad_fields_give_one_failure_each() -> None:

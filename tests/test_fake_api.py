@@ -146,9 +146,14 @@ def test_command_line_serves_and_seeds() -> None:
     try:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()
+        key_line = process.stdout.readline().strip()
         assistant_line = process.stdout.readline().strip()
         thread_line = process.stdout.readline().strip()
+        prompt_line = process.stdout.readline().strip()
+        conversation_line = process.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+        assert key_line == "api_key=sk-cli"
+        assert prompt_line.startswith("prompt_id=pmpt_") and conversation_line.startswith("conversation_id=conv_")
         assert assistant_line.startswith("assistant_id=asst_")
         assert thread_line.startswith("thread_id=thread_")
         thread_id = thread_line.split("=", 1)[1]

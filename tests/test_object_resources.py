@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Run, Thread, ThreadArgs
+from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Run, RunArgs, Thread, ThreadArgs
 from pulumi_openai_run.testing.mocks import run_program
 
 PROGRAM = '''
@@ -84,3 +84,13 @@ def test_every_output_and_input_has_a_docstring_like_run() -> None:
             after = source.split(f"    {name}: pulumi.Output", 1)[1].split("\n", 2)[1]
             assert after.strip().startswith('"""'), f"{cls.__name__}.{name} has no docstring"
         assert set(args_cls.__dataclass_fields__) <= set(cls.__annotations__)
+
+
+def test_an_args_object_and_keywords_together_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"either as a RunArgs or as keywords.*\['temperature'\]"):
+        Run("x", RunArgs(assistant_id="asst_1", thread_id="thread_1"), temperature=0.5)
+
+
+def test_a_typo_gets_a_suggestion() -> None:
+    with pytest.raises(TypeError, match="did you mean 'completion_window'"):
+        Run("x", assistant_id="asst_1", thread_id="thread_1", completion_windw=60)

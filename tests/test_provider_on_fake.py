@@ -54,9 +54,10 @@ def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider
     assert fake.count("POST", RUNS) == 1
 
 
+@pytest.mark.parametrize("window", [{}, {"completion_window": 0.0}], ids=["absent", "zero"])
 def test_without_a_window_the_run_is_created_and_left_running(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    result = provider.create(dict(ids))
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], window: dict[str, float]) -> None:
+    result = provider.create({**ids, **window})
     assert result.outs["status"] == "queued"
     assert result.outs["steps"] == [] and result.outs["usage"] == {}
     assert len(fake.requests) == 1

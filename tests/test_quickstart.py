@@ -10,7 +10,12 @@ import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
 from pulumi_openai_run.testing.engine import UNKNOWN, ProviderServer, Secret
-from pulumi_openai_run.testing.mocks import ExportCapturingMonitor, ProviderServerMocks, run_program
+from pulumi_openai_run.testing.mocks import (
+    ExportCapturingMonitor,
+    ProviderServerMocks,
+    ResourceFailedError,
+    run_program,
+)
 from pulumi_openai_run.testing.up import main as offline_up
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
@@ -121,4 +126,34 @@ def test_the_offline_up_command(capsys: pytest.CaptureFixture[str]) -> None:
     for created in ("Assistant helper", "Thread conversation", "Message question"):
         assert f"pulumi-python:dynamic/openai:{created} created" in out
     assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--outcome", "failed"]) == 1
-    assert "ended failed: server_error: The fake model failed." in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error: pulumi-python:dynamic/openai:Run summary: Run run_" in err  # names the resource
+    assert "ended failed: server_error: The fake model failed." in err
+    assert "Traceback" not in err
+
+
+def test_the_offline_up_runs_the_program_the_root_pulumi_yaml_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline_up([str(QUICKSTART.parent.parent), "--run-seconds", "0.1", "--config", "completionWindow=0"]) == 0
+    out = capsys.readouterr().out
+    assert f"program {QUICKSTART.parent.parent / 'examples' / 'quickstart'} (project {PROJECT})" in out
+    assert '"status": "queued"' in out  # completionWindow=0: created, not awaited
+
+
+def test_the_offline_up_refuses_malformed_config() -> None:
+    with pytest.raises(SystemExit):
+        offline_up(["--config", "question"])
+
+
+def test_getting_a_run_that_does_not_exist_fails_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "__main__.py").write_text(
+        "from pulumi_openai_run import Run\n"
+        "Run.get('old', 'run_missing', thread_id=THREAD)\n".replace("THREAD", "__import__('os').environ['T']")
+    )
+    with FakeOpenAI(clock="real") as fake:
+        thread = fake.create_thread()["id"]
+        config = {"openai:apiKey": Secret(fake.api_key), "openai:baseUrl": fake.base_url}
+        with ProviderServer(config, env={"OPENAI_API_KEY": ""}) as server, \
+                pytest.MonkeyPatch.context() as patch:
+            patch.setenv("T", thread)
+            with pytest.raises(ResourceFailedError, match="openai:Run old: resource 'run_missing' does not exist"):
+                run_program(tmp_path, ProviderServerMocks(server))

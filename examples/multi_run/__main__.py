@@ -17,7 +17,8 @@ import pulumi
 from pulumi_openai_run import Assistant, Message, Run, Thread
 
 config = pulumi.Config()
-window = config.get_int("completionWindow") or 300
+window = config.get_int("completionWindow")
+window = 300 if window is None else window  # 0: start the runs without waiting
 
 analyst = Assistant(
     "analyst",

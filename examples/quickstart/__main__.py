@@ -25,11 +25,12 @@ message = Message(
     thread_id=thread.id,
     content=config.get("question") or "Summarise our quarterly report in one line.",
 )
+window = config.get_int("completionWindow")
 run = Run(
     "summary",
     assistant_id=assistant.id,
     thread_id=thread.id,
-    completion_window=config.get_int("completionWindow") or 300,
+    completion_window=300 if window is None else window,  # 0: start the run without waiting
     metadata={"stack": pulumi.get_stack()},
     # The run answers what is on the thread when it starts: the message must be there first.
     opts=pulumi.ResourceOptions(depends_on=[message]),

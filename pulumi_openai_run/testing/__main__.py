@@ -20,7 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", default="sk-fake-test", help="the API key clients must present")
     parser.add_argument("--run-seconds", type=float, default=0.5, help="how long each run is in progress")
     parser.add_argument("--outcome", choices=OUTCOMES, default="completed", help="how every run ends")
-    parser.add_argument("--seed", action="store_true", help="create an assistant and a thread and print their ids")
+    parser.add_argument(
+        "--seed", action="store_true",
+        help="create an assistant, a thread, a stored prompt and a conversation, and print their ids",
+    )
     return parser
 
 
@@ -31,11 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     fake.start(args.port)
     try:
         print(fake.base_url, flush=True)
+        print(f"api_key={fake.api_key}", flush=True)
         if args.seed:
             assistant = fake.create_assistant(model="gpt-4o", name="fake-assistant")
             thread = fake.create_thread(messages=["Hello, fake assistant!"])
+            prompt = fake.create_prompt(model="gpt-4o")
+            conversation = fake.create_conversation()
             print(f"assistant_id={assistant['id']}", flush=True)
             print(f"thread_id={thread['id']}", flush=True)
+            print(f"prompt_id={prompt['id']}  (Responses API: use as assistant_id)", flush=True)
+            print(f"conversation_id={conversation['id']}  (Responses API: use as thread_id)", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import pulumi
 import pulumi.runtime
@@ -46,7 +46,9 @@ from google.protobuf import empty_pb2  # type: ignore[import-untyped,unused-igno
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
-from .engine import PropertyMap, ProviderServer, Secret, _plain
+from .engine import PropertyMap, ProviderError, ProviderServer, Secret, _plain
+
+_T = TypeVar("_T")
 
 __all__ = [
     "DYNAMIC_TYPE_PREFIX",
@@ -69,6 +71,24 @@ class CheckFailedError(Exception):
         self.failures = failures
         listing = "; ".join(f"{prop}: {reason}" for prop, reason in failures)
         super().__init__(f"Check failed for {urn}: {listing}")
+
+
+class ResourceFailedError(Exception):
+    """A provider operation failed for a resource; the message names it and gives the provider's message."""
+
+    def __init__(self, type_: str, name: str, message: str) -> None:
+        super().__init__(f"{type_} {name}: {message}")
+        self.type = type_
+        self.name = name
+
+
+def provider_message(error: ProviderError) -> str:
+    """The provider's own message from a failed call, without the dynamic server's traceback."""
+    lines = [line for line in error.details.splitlines() if line.strip()]
+    if not lines or not error.details.startswith("Traceback"):
+        return error.details
+    exception_type, _, message = lines[-1].partition(": ")
+    return message or exception_type
 
 
 @dataclass(frozen=True)
@@ -125,10 +145,14 @@ class ProviderServerMocks(pulumi.runtime.Mocks):
         inputs = dict(args.inputs)
         plain_inputs, _ = _plain(inputs)
 
-        if args.resource_id:
+        resource_id = args.resource_id
+        if resource_id:
             # Resource.get / ResourceOptions(id=...) (ReadResource) or import_ (RegisterResource with
             # importId): the engine reads with the program's properties as inputs and no prior state.
-            outcome = self.server.read(resource_urn, args.resource_id, {}, inputs)
+            found_id: str = resource_id
+            outcome = self._forward(args, lambda: self.server.read(resource_urn, found_id, {}, inputs))
+            if not outcome.id:  # what the engine reports for a read that finds nothing
+                raise ResourceFailedError(args.typ, args.name, f"resource '{resource_id}' does not exist")
             self._record(
                 Registration(resource_urn, args.typ, args.name, outcome.id, plain_inputs, dict(outcome.outs), "read")
             )
@@ -150,9 +174,17 @@ class ProviderServerMocks(pulumi.runtime.Mocks):
             )
             return "", _wrap_secret_outputs(checked.inputs)
 
-        resource_id, outs = self.server.create(resource_urn, create_inputs)
+        resource_id, outs = self._forward(args, lambda: self.server.create(resource_urn, create_inputs))
         self._record(Registration(resource_urn, args.typ, args.name, resource_id, plain_inputs, dict(outs), "create"))
         return resource_id, _wrap_secret_outputs(outs)
+
+    @staticmethod
+    def _forward(args: MockResourceArgs, operation: Callable[[], _T]) -> _T:
+        """``operation()``; a provider error is re-raised naming the resource, as `pulumi up` shows it."""
+        try:
+            return operation()
+        except ProviderError as error:
+            raise ResourceFailedError(args.typ, args.name, provider_message(error)) from error
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         # An empty result and no failures.  (The mock monitor iterates the failures, so it must not be

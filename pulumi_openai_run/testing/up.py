@@ -21,30 +21,49 @@ from .mocks import ProviderServerMocks, run_program
 from .script import RunScript
 
 
-def _project_name(project_dir: Path) -> str:
-    pulumi_yaml = project_dir / "Pulumi.yaml"
+def _yaml_value(pulumi_yaml: Path, key: str) -> str | None:
+    """A top-level ``key: value`` of a Pulumi.yaml (enough for ``name`` and ``main``)."""
+    for line in pulumi_yaml.read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return line.split(":", 1)[1].strip().strip("'\"") or None
+    return None
+
+
+def _program(project: Path) -> tuple[Path, str]:
+    """The program's directory and the project's name, the way the Pulumi CLI finds them: the project
+    directory's Pulumi.yaml names the project and, with ``main:``, where the program is."""
+    pulumi_yaml = project / "Pulumi.yaml"
     if not pulumi_yaml.exists():
-        pulumi_yaml = Path.cwd() / "Pulumi.yaml"
-    for line in pulumi_yaml.read_text().splitlines() if pulumi_yaml.exists() else []:
-        if line.startswith("name:"):
-            return line.split(":", 1)[1].strip()
-    return "project"
+        return project, "project"
+    main = _yaml_value(pulumi_yaml, "main")
+    return (project / main if main else project), _yaml_value(pulumi_yaml, "name") or "project"
+
+
+def _config(items: list[str], parser: argparse.ArgumentParser) -> dict[str, str]:
+    config = {}
+    for item in items:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            parser.error(f"--config takes KEY=VALUE, got {item!r}")
+        config[key] = value
+    return config
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pulumi_openai_run.testing.up", description=__doc__)
-    parser.add_argument("project_dir", nargs="?", default="examples/quickstart",
-                        help="the program's directory (default: examples/quickstart; or examples/multi_run)")
+    parser.add_argument("project_dir", nargs="?", default=".",
+                        help="the project's directory, with its Pulumi.yaml (default: the current directory, "
+                             "whose Pulumi.yaml runs examples/quickstart; or examples/multi_run)")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="program config, e.g. completionWindow=60 (repeatable)")
     parser.add_argument("--run-seconds", type=float, default=1.0, help="how long each fake run takes")
     parser.add_argument("--outcome", default="completed",
-                        choices=["completed", "failed", "expired", "incomplete", "requires_action"])
+                        choices=["completed", "failed", "expired", "incomplete", "requires_action"],
+                        help="how every fake run ends (default: completed)")
     args = parser.parse_args(argv)
 
-    project_dir = Path(args.project_dir)
-    project = _project_name(project_dir)
-    config = dict(item.split("=", 1) for item in args.config)
+    project_dir, project = _program(Path(args.project_dir))
+    config = _config(args.config, parser)
     with FakeOpenAI(clock="real") as fake:
         fake.default_script = RunScript(outcome=args.outcome, queued_for=0.1, duration=args.run_seconds,
                                         reply="Hello from the fake assistant (offline up).")
@@ -55,13 +74,22 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 exports = run_program(project_dir, mocks, project=project, config=config)
             except Exception as error:  # what `pulumi up` would print, without the traceback noise
+                _print_done(mocks)
                 print(f"error: {error}", file=sys.stderr)
                 return 1
-        for registration in mocks.registrations:
-            print(f"  + {registration.type} {registration.name} {registration.operation}d ({registration.id})")
+        _print_done(mocks)
         print(f"Outputs:\n{json.dumps(dict(exports), indent=2, sort_keys=True, default=str)}")
         print(f"API requests: {len(fake.requests)}")
     return 0
+
+
+_DONE = {"create": "created", "read": "read", "preview": "previewed", "mock": "mocked"}
+
+
+def _print_done(mocks: ProviderServerMocks) -> None:
+    for registration in mocks.registrations:
+        done = _DONE.get(registration.operation, registration.operation)
+        print(f"  + {registration.type} {registration.name} {done} ({registration.id})")
 
 
 if __name__ == "__main__":
