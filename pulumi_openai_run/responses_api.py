@@ -126,6 +126,12 @@ class ResponsesBackend:
             nonlocal unsure, newest
             if not unsure:  # once unsure, keep the mark from before the request that may have made one
                 newest = self._newest_item(conversation, deadline)
+            elif self._newest_item(conversation, deadline) != newest:
+                # the lost request's response finished while we backed off: do not send again
+                raise self._lost(conversation, token, (
+                    f"the API did not answer the create, and conversation {conversation} has new items "
+                    "since: a response was made, and has finished"
+                ))
             try:
                 return send(params)
             except Exception as error:

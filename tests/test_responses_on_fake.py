@@ -381,3 +381,13 @@ def test_a_stream_lost_before_it_names_the_response_is_not_sent_again() -> None:
         with pytest.raises(ProviderError, match="was not sent again"):
             configured_provider(live).create({**ids, "completion_window": 30.0, "stream_for_tool": True})
         assert len(live.responses_on(ids["thread_id"])) == 1
+
+
+def test_a_lost_response_that_finishes_during_the_backoff_is_not_sent_again(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(queued_for=0.0, duration=0.05))  # running at the first look, done by the next
+    fake.inject(Fault(method="POST", path=CREATE, kind="lose_response"))
+    with pytest.raises(ProviderError, match="has new items since"):
+        provider.create({**ids, "completion_window": 60.0})
+    assert len(fake.responses_on(ids["thread_id"])) == 1
+    assert fake.count("POST", CREATE) == 1
