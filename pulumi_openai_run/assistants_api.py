@@ -7,6 +7,7 @@ after checking that the lost attempt did not create a run after all.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import warnings
 from collections.abc import Callable, Mapping
@@ -21,7 +22,7 @@ from . import assistants_mapping as mapping
 from .api_calls import is_transient, outcome_unknown
 from .backend import RunView
 from .errors import ApiError
-from .waiting import Deadline
+from .waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
 
 warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
 
@@ -68,36 +69,43 @@ class AssistantsBackend:
         self._client = client
         self._request_timeout = request_timeout
 
-    @property
-    def _runs(self) -> Any:
-        return self._client.beta.threads.runs
+    def _api(self, deadline: Deadline) -> OpenAI:
+        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s): a
+        hung request must not carry a wait past the completion_window."""
+        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
+
+    def _runs(self, deadline: Deadline) -> Any:
+        return self._api(deadline).beta.threads.runs
 
     # --- create ------------------------------------------------------------------------------------
 
     def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         created, _ = self._create_exactly_once(
-            inputs, deadline, lambda params: _view(_as_dict(self._runs.create(inputs["thread_id"], **params)))
+            inputs, deadline, lambda params: _view(_as_dict(self._runs(deadline).create(inputs["thread_id"], **params)))
         )
         return created
 
     def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         def open_stream(params: dict[str, Any]) -> Any:
-            timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
-            return self._runs.create(inputs["thread_id"], stream=True, timeout=timeout, **params)
+            return self._runs(deadline).create(inputs["thread_id"], stream=True, **params)
 
         created, lookup = self._create_exactly_once(inputs, deadline, open_stream)
         if isinstance(created, RunView):  # the stream was lost, the run found by its marker
             return created
         view = self._consume(created, deadline)
         if view is None:  # the stream broke before it named the run
-            view = lookup()
+            try:
+                view = lookup(deadline)
+            except Exception:
+                self._stop_orphan(inputs, lookup)
+                raise
         if view is None:
             raise ApiError("The run's event stream ended before the run was created; no run was made.")
         return view
 
     def _create_exactly_once(
         self, inputs: Mapping[str, Any], deadline: Deadline, send: Callable[[dict[str, Any]], T]
-    ) -> tuple[T | RunView, Callable[[], RunView | None]]:
+    ) -> tuple[T | RunView, Callable[[Deadline], RunView | None]]:
         """``send(params)`` until it succeeds, without ever making a second run.
 
         A create whose outcome is unknown (lost connection, timeout, 5xx) may have made the run: look
@@ -109,8 +117,8 @@ class AssistantsBackend:
         params, known = self._create_request(inputs, deadline)
         unsure = False
 
-        def lookup() -> RunView | None:
-            page = self._call(lambda: self._runs.list(thread_id, limit=20, order="desc"), deadline, "list runs")
+        def lookup(within: Deadline) -> RunView | None:
+            page = self._call(lambda: self._runs(within).list(thread_id, limit=20, order="desc"), within, "list runs")
             for run in page.data:
                 data = _as_dict(run)
                 if mapping.matches_request(data, params, known):
@@ -124,12 +132,25 @@ class AssistantsBackend:
             except Exception as error:
                 if outcome_unknown(error) or (unsure and is_busy_thread(error)):
                     unsure = True
-                    found = lookup()
+                    found = lookup(deadline)
                     if found is not None:
                         return found
                 raise
 
-        return self._create_call(attempt, deadline, "create a run"), lookup
+        try:
+            return self._create_call(attempt, deadline, "create a run"), lookup
+        except Exception:
+            if unsure:
+                self._stop_orphan(inputs, lookup)
+            raise
+
+    def _stop_orphan(self, inputs: Mapping[str, Any], lookup: Callable[[Deadline], RunView | None]) -> None:
+        """A create that failed after an unknown outcome may have made a run after all: take one last
+        look, on a fresh deadline, and cancel what it finds, so that nothing keeps running unrecorded."""
+        with contextlib.suppress(Exception):  # the create's own error is the one to report
+            found = lookup(Deadline(LAST_LOOK_CEILING))
+            if found is not None and found.status in self.active:
+                self.cancel(inputs, found.id, Deadline(CANCEL_CEILING))
 
     def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
         """Follow the events; ``None`` when the stream broke before the run was announced."""
@@ -163,7 +184,7 @@ class AssistantsBackend:
         if mapping.TOKEN_KEY in (params.get("metadata") or {}):
             return params, None
         recent = self._call(
-            lambda: self._runs.list(inputs["thread_id"], limit=100, order="desc"), deadline, "list runs"
+            lambda: self._runs(deadline).list(inputs["thread_id"], limit=100, order="desc"), deadline, "list runs"
         )
         return params, {run.id for run in recent.data}
 
@@ -176,7 +197,7 @@ class AssistantsBackend:
 
     def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
         def retrieve() -> RunView:
-            raw = self._runs.with_raw_response.retrieve(run_id, thread_id=inputs["thread_id"])
+            raw = self._runs(deadline).with_raw_response.retrieve(run_id, thread_id=inputs["thread_id"])
             hint = raw.headers.get("openai-poll-after-ms")
             poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
             return _view(_as_dict(raw.parse()), poll_after=poll_after)
@@ -192,7 +213,7 @@ class AssistantsBackend:
         thread_id = inputs["thread_id"]
         try:
             return self._call(
-                lambda: _view(_as_dict(self._runs.cancel(run_id, thread_id=thread_id))),
+                lambda: _view(_as_dict(self._runs(deadline).cancel(run_id, thread_id=thread_id))),
                 deadline, f"cancel run {run_id}",
             )
         except ApiError as error:
@@ -207,7 +228,7 @@ class AssistantsBackend:
                      deadline: Deadline) -> RunView:
         return self._call(
             lambda: _view(_as_dict(
-                self._runs.update(run_id, thread_id=inputs["thread_id"], metadata=dict(metadata))
+                self._runs(deadline).update(run_id, thread_id=inputs["thread_id"], metadata=dict(metadata))
             )),
             deadline, f"update the metadata of run {run_id}",
         )
@@ -215,7 +236,7 @@ class AssistantsBackend:
     def details(self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline) -> dict[str, Any]:
         thread_id = inputs["thread_id"]
         steps = self._list_all(
-            lambda after: self._runs.steps.list(
+            lambda after: self._runs(deadline).steps.list(
                 view.id, thread_id=thread_id, limit=STEP_PAGE_SIZE, order="asc",
                 include=[FILE_SEARCH_CONTENT], after=after,
             ),
@@ -224,7 +245,7 @@ class AssistantsBackend:
         messages = view.messages
         if messages is None:
             messages = self._list_all(
-                lambda after: self._client.beta.threads.messages.list(
+                lambda after: self._api(deadline).beta.threads.messages.list(
                     thread_id, run_id=view.id, limit=100, order="asc", after=after
                 ),
                 deadline, f"list the messages of run {view.id}",

@@ -126,7 +126,12 @@ def _conclude(backend: RunBackend, inputs: Mapping[str, Any], view: RunView,
     """The details of a run that succeeded; for any other ending, stop it and raise."""
     thread_id = inputs["thread_id"]
     if view.status in backend.succeeded:
-        return backend.details(inputs, view, Deadline(TRANSIENT_RETRY_CEILING))
+        try:
+            return backend.details(inputs, view, Deadline(TRANSIENT_RETRY_CEILING))
+        except Exception:
+            # The run is done and billed: failing now would leave it out of the stack, and the next
+            # `pulumi up` would run it again. Record it; the next refresh reads its steps and reply.
+            return empty_details()
     if view.status == "requires_action":
         waiting_for_answer = view.status in backend.active  # a Response that called functions has ended
         if waiting_for_answer:
@@ -141,6 +146,9 @@ def _details(backend: RunBackend, inputs: Mapping[str, Any], view: RunView,
     if view.status in backend.active:
         return empty_details()
     known = {k: props.get(k) for k in empty_details()}
-    if props.get("status") == view.status and isinstance(known["steps"], list):
+    # A run that succeeded always has steps: empty ones were not read yet (a create that did not wait,
+    # or whose read of the details failed), so read them now.
+    read_already = bool(known["steps"]) or view.status not in backend.succeeded
+    if props.get("status") == view.status and isinstance(known["steps"], list) and read_already:
         return {k: v if v is not None else empty_details()[k] for k, v in known.items()}
     return backend.details(inputs, view, deadline)

@@ -86,22 +86,24 @@ class ResponsesBackend:
         self._finished: dict[str, RunView] = {}
         """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
 
-    @property
-    def _responses(self) -> Any:
-        return self._client.responses
+    def _api(self, deadline: Deadline) -> OpenAI:
+        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s)."""
+        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
+
+    def _responses(self, deadline: Deadline) -> Any:
+        return self._api(deadline).responses
 
     # --- create ------------------------------------------------------------------------------------
 
     def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         created = self._create_exactly_once(
-            inputs, deadline, lambda params: _view(_json(self._responses.create(**params)))
+            inputs, deadline, lambda params: _view(_json(self._responses(deadline).create(**params)))
         )
         return self._remember(created)
 
     def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         def open_stream(params: dict[str, Any]) -> Any:
-            timeout = max(1.0, min(deadline.remaining(), self._request_timeout))
-            return self._responses.create(stream=True, timeout=timeout, **params)
+            return self._responses(deadline).create(stream=True, **params)
 
         token: list[str | None] = []
         stream = self._create_exactly_once(inputs, deadline, open_stream, token)
@@ -154,7 +156,7 @@ class ResponsesBackend:
 
     def _newest_item(self, conversation: str, deadline: Deadline) -> str | None:
         page = self._call(
-            lambda: self._client.conversations.items.list(conversation, limit=1, order="desc"),
+            lambda: self._api(deadline).conversations.items.list(conversation, limit=1, order="desc"),
             deadline, f"list the items of conversation {conversation}",
         )
         return next((str(getattr(item, "id", "")) for item in page.data), None)
@@ -194,7 +196,7 @@ class ResponsesBackend:
 
     def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
         def retrieve() -> RunView:
-            raw = self._responses.with_raw_response.retrieve(run_id, include=list(mapping.INCLUDE))
+            raw = self._responses(deadline).with_raw_response.retrieve(run_id, include=list(mapping.INCLUDE))
             hint = raw.headers.get("openai-poll-after-ms")
             poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
             return _view(_json(raw.parse()), poll_after=poll_after)
@@ -211,7 +213,7 @@ class ResponsesBackend:
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
         try:
-            view = self._call(lambda: _view(_json(self._responses.cancel(run_id))), deadline,
+            view = self._call(lambda: _view(_json(self._responses(deadline).cancel(run_id))), deadline,
                               f"cancel response {run_id}")
         except ApiError as error:
             cause = error.__cause__
@@ -224,7 +226,7 @@ class ResponsesBackend:
 
     def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
         try:
-            self._call(lambda: self._responses.delete(run_id), deadline, f"delete response {run_id}")
+            self._call(lambda: self._responses(deadline).delete(run_id), deadline, f"delete response {run_id}")
         except ApiError as error:
             if not isinstance(error.__cause__, openai.NotFoundError):
                 raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .assistants_mapping import TOKEN_KEY
 from .schema import (
     Field,
     a_bool,
@@ -86,8 +87,9 @@ RUN_FIELDS: tuple[Field, ...] = (
         "Updated in place; on the Responses API a response is immutable, so a change makes a new one.",
         on_change="update",
         type_name="Map of String",
-        validate=a_metadata_map(),
+        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
         normalize=_metadata,
+        default={},
     ),
     Field(
         "model",

@@ -248,10 +248,13 @@ METADATA_MAX_KEY_LENGTH = 64
 METADATA_MAX_VALUE_LENGTH = 512
 
 
-def a_metadata_map(max_keys: int = METADATA_MAX_KEYS) -> Validator:
+def a_metadata_map(max_keys: int = METADATA_MAX_KEYS, reserved: tuple[str, ...] = ()) -> Validator:
     def validate(value: Any) -> str | None:
         if not isinstance(value, Mapping):
             return f"must be a map of strings to strings, got {type(value).__name__}."
+        taken = sorted(set(value) & set(reserved))
+        if taken:
+            return f"may not use the key {taken[0]!r}: the provider keeps it to find a run again."
         if len(value) > max_keys:
             return f"may have at most {max_keys} keys, got {len(value)}."
         for key, item in value.items():

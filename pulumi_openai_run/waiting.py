@@ -25,6 +25,8 @@ TRANSIENT_RETRY_CEILING = 120.0
 BUSY_THREAD_CEILING = 600.0
 """Seconds a create waits for its thread's active run to end, when no completion_window is given
 (the API expires a run after 10 minutes, so a thread is never busy for longer)."""
+LAST_LOOK_CEILING = 30.0
+"""Seconds a failed create spends on one last look for a run its lost request may have made."""
 CANCEL_CEILING = 120.0
 """Seconds a cancel waits for the server to report the run cancelled."""
 

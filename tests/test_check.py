@@ -138,3 +138,8 @@ def test_outputs_registered_as_none_are_dropped_from_inputs() -> None:
     result = RunProvider().check({}, {**VALID, "status": None, "steps": None, "model": None})
     assert result.failures == []
     assert result.inputs == VALID
+
+
+def test_the_providers_own_metadata_key_is_refused() -> None:
+    reason = failures(metadata={"pulumi_create_token": "mine"})["metadata"]
+    assert "pulumi_create_token" in reason and "may not use" in reason

@@ -82,3 +82,12 @@ def test_unknown_values_in_preview_count_as_changes(field: str, unknown: Any) ->
     result = diff(**{field: unknown})
     assert result.changes is True
     assert (field in result.replaces) == (field != "metadata")
+
+
+def test_empty_metadata_and_no_metadata_are_the_same() -> None:
+    """A refresh drops an empty map from the inputs; that must not show as a change forever."""
+    state = {**STATE, "metadata": {}}
+    news = {k: v for k, v in INPUTS.items() if k != "metadata"}
+    assert RunProvider().diff("run_1", state, {**news, "metadata": {}}).changes is False
+    assert RunProvider().diff("run_1", {k: v for k, v in STATE.items() if k != "metadata"},
+                              {**news, "metadata": {}}).changes is False

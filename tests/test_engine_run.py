@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pulumi_openai_run import Run, RunProvider
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
 from pulumi_openai_run.testing.engine import (
     UNKNOWN,
     ProviderError,
@@ -184,3 +184,16 @@ def test_the_key_is_nowhere_in_state_outputs_or_logs(engine: ProviderServer, fak
     assert API_KEY not in engine.log_text()
     # and the server did use the key from stack config (the fake refuses any other)
     assert all(r.headers.get("authorization") == f"Bearer {API_KEY}" for r in fake.requests)
+
+
+def test_an_api_error_that_echoes_the_key_reaches_the_engine_masked(engine: ProviderServer, fake: FakeOpenAI,
+                                                                     blob: str, ids: dict[str, str]) -> None:
+    """The dynamic server sends the engine the whole traceback (traceback.format_exc()), chained
+    exceptions included: the key must be masked there too."""
+    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs", kind="status", status=400,
+                      message=f"Invalid request made with key {API_KEY}."))
+    with pytest.raises(ProviderError) as caught:
+        up(engine, {**ids, "completion_window": 30.0, "__provider": blob})
+    assert "Invalid request made with key [redacted]." in caught.value.details
+    assert API_KEY not in caught.value.details
+    assert API_KEY not in engine.log_text()

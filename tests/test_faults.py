@@ -168,3 +168,48 @@ def test_persistent_rate_limits_on_create_give_up_within_the_window(
     assert fake.now() - start <= 45.0 + 1e-6
     assert fake.runs_on(ids["thread_id"]) == []
     assert fake.count("GET", CALLS["create"][1]) == 0  # a 429 was not processed: no look-up needed
+
+
+@pytest.mark.parametrize("list_fault", [{"kind": "status", "status": 403, "times": 1},
+                                        {"kind": "status", "status": 503, "times": 8}],
+                         ids=["403 once", "503 for about the window"])
+def test_a_create_that_fails_after_a_lost_response_still_cancels_the_run(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], list_fault: dict[str, Any]) -> None:
+    fake.script_runs(RunScript(duration=300.0))
+    fake.inject(Fault(method="POST", path=CALLS["create"][1], kind="lose_response"))
+    fake.inject(Fault(method="GET", path=CALLS["create"][1], **list_fault))  # the look-up for it fails
+    with pytest.raises(ProviderError):
+        provider.create({**ids, "completion_window": 30.0})
+    [run] = fake.runs_on(ids["thread_id"])
+    assert run["status"] in ("cancelling", "cancelled")  # the last look found it, and stopped it
+
+
+def test_a_late_processed_create_is_found_through_the_busy_thread() -> None:
+    """A create that timed out is processed later: the retry meets our own run holding the thread."""
+    with FakeOpenAI(clock="real") as live:
+        live.default_script = RunScript(queued_for=0.05, duration=0.3)
+        ids = {"assistant_id": live.create_assistant()["id"], "thread_id": live.create_thread()["id"]}
+        live.inject(Fault(method="POST", path=CALLS["create"][1], kind="delay", delay=0.4))
+        provider = configured_provider(live, **{"openai:requestTimeout": "0.2"})
+        result = provider.create({**ids, "completion_window": 30.0})
+        assert [r["id"] for r in live.runs_on(ids["thread_id"])] == [result.id]
+
+
+def test_a_completed_run_whose_details_cannot_be_read_is_kept_and_refresh_reads_them(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.inject(Fault(method="GET", path=CALLS["list steps"][1], kind="status", status=403))
+    created = provider.create({**ids, "completion_window": 60.0})
+    assert created.outs["status"] == "completed" and created.outs["steps"] == []  # recorded, not lost
+    refreshed = provider.read(created.id, dict(created.outs))
+    assert refreshed.outs is not None and refreshed.outs["steps"] and refreshed.outs["reply"]
+    assert len(fake.runs_on(ids["thread_id"])) == 1
+
+
+def test_a_run_found_finished_by_a_create_without_a_window_gets_its_details_on_refresh(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(queued_for=0.0, duration=0.0))
+    fake.inject(Fault(method="POST", path=CALLS["create"][1], kind="lose_response"))
+    created = provider.create(dict(ids))  # the look-up finds it already completed
+    assert created.outs["status"] == "completed" and created.outs["steps"] == []
+    refreshed = provider.read(created.id, dict(created.outs))
+    assert refreshed.outs is not None and refreshed.outs["reply"] == "Hello from the fake assistant."

@@ -55,6 +55,7 @@ DONE = {"usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
 def client(mocker: MockerFixture, stepped_clock: Any) -> MagicMock:
     """A mocked openai client that the provider gets instead of a real one."""
     fake = MagicMock(name="OpenAI")
+    fake.with_options.return_value = fake  # per-request timeouts: the same mocked client
     mocker.patch("pulumi_openai_run.client.build_client", return_value=fake)
     monkey_env = {"OPENAI_API_KEY": "sk-test-key"}
     mocker.patch.dict("os.environ", monkey_env)
@@ -198,3 +199,22 @@ def test_missing_api_key_fails_before_any_request(mocker: MockerFixture) -> None
     with pytest.raises(ProviderError, match=r"openai:apiKey.*OPENAI_API_KEY"):
         RunProvider().create({**INPUTS, "completion_window": 60.0})
     built.assert_not_called()
+
+
+def test_no_request_may_outlast_the_window(client: MagicMock, stepped_clock: Any) -> None:
+    """Each request's timeout is cut to what is left of the completion_window (but not below 1 s)."""
+    client.beta.threads.runs.create.return_value = a_run("queued")
+    statuses(client, *[a_run("in_progress")] * 8, a_run("completed", **DONE))
+    started = stepped_clock.now
+    timeouts: list[tuple[float, float]] = []
+
+    def with_options(**options: Any) -> MagicMock:
+        timeouts.append((stepped_clock.now - started, options["timeout"]))
+        return client
+
+    client.with_options.side_effect = with_options
+    RunProvider().create({**INPUTS, "completion_window": 8.5})
+    waiting_requests = [(at, timeout) for at, timeout in timeouts if at < 8.5]
+    assert waiting_requests, "the provider made no request while waiting"
+    for at, timeout in waiting_requests:
+        assert timeout <= max(1.0, 8.5 - at) + 1e-9

@@ -37,6 +37,7 @@ def backend(stream: Stream, sent: list[dict[str, Any]]) -> ResponsesBackend:
         responses=SimpleNamespace(create=create),
         conversations=SimpleNamespace(items=SimpleNamespace(list=lambda *a, **k: SimpleNamespace(data=[]))),
     )
+    client.with_options = lambda **options: client  # per-request timeouts: the same stub
     return ResponsesBackend(client, 60.0)  # type: ignore[arg-type]
 
 

@@ -49,3 +49,10 @@ def test_poll_interval(attempt: int, elapsed: float, hint: float | None, expecte
 def test_intervals_grow_after_the_steady_period_and_never_shrink() -> None:
     intervals = [waiting.poll_interval(10, elapsed, None) for elapsed in range(10, 60)]
     assert intervals == sorted(intervals) and intervals[-1] == waiting.MAX_POLL
+
+
+def test_backoff_is_jittered_within_its_ceiling() -> None:
+    deadline = waiting.Deadline(None)
+    draws = {waiting.backoff(3, None, deadline) for _ in range(50)}
+    assert len(draws) > 1 and all(1.0 <= d <= 2.0 for d in draws)  # full jitter in [ceiling/2, ceiling]
+    assert waiting.backoff(3, 7.0, deadline) == 7.0  # a server's Retry-After wins

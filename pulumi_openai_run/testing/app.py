@@ -110,7 +110,7 @@ class App:
                 headers["retry-after"] = f"{fault.retry_after:g}"
             if fault.retry_after_ms is not None:
                 headers["retry-after-ms"] = str(fault.retry_after_ms)
-            return _error_response(status_fault_error(fault.status), headers)
+            return _error_response(status_fault_error(fault.status, fault.message), headers)
         if fault.kind == "reset":
             return Dropped("reset")
         if fault.kind == "delay":

@@ -43,8 +43,10 @@ def bad_request(message: str, param: str | None = None, code: str | None = None)
     return ApiError(400, message, param=param, code=code)
 
 
-def status_fault_error(status: int) -> ApiError:
-    """The error body a ``Fault(kind="status")`` answers with."""
+def status_fault_error(status: int, message: str | None = None) -> ApiError:
+    """The error body a ``Fault(kind="status")`` answers with (``message``, when given, as its message)."""
+    if message is not None:
+        return ApiError(status, message)
     if status == 429:
         return ApiError(
             429,

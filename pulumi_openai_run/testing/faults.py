@@ -17,8 +17,8 @@ class Fault:
 
     ``path`` is matched with :func:`re.fullmatch` against the request path without the ``/v1`` prefix.
 
-    * ``status``: answer ``status`` with an OpenAI error body (and ``retry-after`` / ``retry-after-ms``
-      headers when given); the request is not processed.
+    * ``status``: answer ``status`` with an OpenAI error body (``message`` as its message, when given;
+      and ``retry-after`` / ``retry-after-ms`` headers when given); the request is not processed.
     * ``reset``: close the connection without a response; not processed.
     * ``delay``: wait ``delay`` real seconds, then process and answer normally.
     * ``lose_response``: process the request (its side effects happen), then close the connection
@@ -33,6 +33,7 @@ class Fault:
     retry_after_ms: int | None = None
     delay: float = 0.0
     times: int = 1
+    message: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
