@@ -15,12 +15,11 @@ from functools import partial
 from typing import Any, TypeVar
 
 import openai
-from openai import OpenAI
 
 from . import api_calls
 from . import assistants_mapping as mapping
 from .api_calls import is_transient, outcome_unknown
-from .backend import RunView
+from .backend import ClientBackend, RunView
 from .errors import ApiError
 from .waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
 
@@ -58,21 +57,12 @@ def _view(run: Mapping[str, Any], poll_after: float | None = None,
     )
 
 
-class AssistantsBackend:
+class AssistantsBackend(ClientBackend):
     """Runs on the Assistants v2 API (``/threads/{thread_id}/runs``)."""
 
     active = mapping.ACTIVE
     succeeded = mapping.SUCCEEDED
     failed = mapping.FAILED
-
-    def __init__(self, client: OpenAI, request_timeout: float) -> None:
-        self._client = client
-        self._request_timeout = request_timeout
-
-    def _api(self, deadline: Deadline) -> OpenAI:
-        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s): a
-        hung request must not carry a wait past the completion_window."""
-        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
 
     def _runs(self, deadline: Deadline) -> Any:
         return self._api(deadline).beta.threads.runs

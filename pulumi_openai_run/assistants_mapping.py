@@ -29,17 +29,24 @@ def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any
     ``max_tokens`` becomes ``max_completion_tokens``; absent inputs send nothing. ``token`` is added to
     the metadata when there is room for it (the API allows 16 keys).
     """
-    params: dict[str, Any] = {"assistant_id": inputs["assistant_id"]}
+    params: dict[str, Any] = {"assistant_id": inputs["assistant_id"], **common_params(inputs, token)}
+    if inputs.get("max_tokens") is not None:
+        params["max_completion_tokens"] = int(inputs["max_tokens"])
+    if inputs.get("tools") is not None:
+        params["tools"] = normalize_tools(inputs["tools"])
+    return params
+
+
+def common_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:
+    """What both APIs take under the same names: instructions, model, temperature, top_p, and the
+    metadata with the create marker."""
+    params: dict[str, Any] = {}
     for name in ("instructions", "model"):
         if inputs.get(name) is not None:
             params[name] = inputs[name]
     for name in ("temperature", "top_p"):
         if inputs.get(name) is not None:
             params[name] = float(inputs[name])
-    if inputs.get("max_tokens") is not None:
-        params["max_completion_tokens"] = int(inputs["max_tokens"])
-    if inputs.get("tools") is not None:
-        params["tools"] = normalize_tools(inputs["tools"])
     metadata = with_token(inputs.get("metadata"), token)
     if metadata:
         params["metadata"] = metadata

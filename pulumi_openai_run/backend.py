@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .waiting import Deadline
+
+if TYPE_CHECKING:
+    from openai import OpenAI
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,16 @@ class DeletesStoredRuns(Protocol):
 
     def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
         """Delete the stopped run's stored object; one that is already gone is no error."""
+
+
+class ClientBackend:
+    """What both backends keep: the client, and the timeout one request may take."""
+
+    def __init__(self, client: OpenAI, request_timeout: float) -> None:
+        self._client = client
+        self._request_timeout = request_timeout
+
+    def _api(self, deadline: Deadline) -> OpenAI:
+        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s): a
+        hung request must not carry a wait past the completion_window."""
+        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))

@@ -37,7 +37,7 @@ from openai import OpenAI
 from . import api_calls
 from . import responses_mapping as mapping
 from .api_calls import is_transient, outcome_unknown
-from .backend import RunView
+from .backend import ClientBackend, RunView
 from .errors import ApiError
 from .waiting import Deadline
 
@@ -73,7 +73,7 @@ def _view(response: Mapping[str, Any], poll_after: float | None = None) -> RunVi
     )
 
 
-class ResponsesBackend:
+class ResponsesBackend(ClientBackend):
     """Runs on the Responses API (``/responses``), on a conversation (``/conversations``)."""
 
     active = mapping.ACTIVE
@@ -81,14 +81,9 @@ class ResponsesBackend:
     failed = mapping.FAILED
 
     def __init__(self, client: OpenAI, request_timeout: float) -> None:
-        self._client = client
-        self._request_timeout = request_timeout
+        super().__init__(client, request_timeout)
         self._finished: dict[str, RunView] = {}
         """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
-
-    def _api(self, deadline: Deadline) -> OpenAI:
-        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s)."""
-        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
 
     def _responses(self, deadline: Deadline) -> Any:
         return self._api(deadline).responses

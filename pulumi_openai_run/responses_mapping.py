@@ -14,8 +14,8 @@ from typing import Any
 
 # The create marker is the same on both APIs, and hidden from the metadata output on both.
 from .assistants_mapping import TOKEN_KEY as TOKEN_KEY
+from .assistants_mapping import common_params
 from .assistants_mapping import user_metadata as user_metadata
-from .assistants_mapping import with_token
 from .schema import is_number
 from .tools import ToolError, normalize_tools, validate_tools
 
@@ -49,19 +49,11 @@ def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any
         "store": True,
         "include": list(INCLUDE),
     }
-    for name in ("instructions", "model"):
-        if inputs.get(name) is not None:
-            params[name] = inputs[name]
-    for name in ("temperature", "top_p"):
-        if inputs.get(name) is not None:
-            params[name] = float(inputs[name])
+    params.update(common_params(inputs, token))
     if inputs.get("max_tokens") is not None:
         params["max_output_tokens"] = int(inputs["max_tokens"])
     if inputs.get("tools") is not None:
         params["tools"] = response_tools(inputs["tools"])
-    metadata = with_token(inputs.get("metadata"), token)
-    if metadata:
-        params["metadata"] = metadata
     return params
 
 
