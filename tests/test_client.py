@@ -41,7 +41,7 @@ def test_the_key_is_not_in_the_settings_repr() -> None:
     assert "sk-secret-value" not in repr(settings)
 
 
-@pytest.mark.parametrize("url", ["http://api.example.com/v1", "http://10.0.0.5:8080/v1"])
+@pytest.mark.parametrize("url", ["http://api.example.com/v1", "http://gateway.example.org:8080/v1"])
 def test_plain_http_to_another_host_is_refused(url: str) -> None:
     with pytest.raises(ConfigError, match="allowInsecureHttp"):
         settings_from(config({"openai:apiKey": "sk", "openai:baseUrl": url}), {})
@@ -50,9 +50,9 @@ def test_plain_http_to_another_host_is_refused(url: str) -> None:
 def test_plain_http_is_allowed_when_asked_for_or_on_loopback() -> None:
     for url in ["http://localhost:8080/v1", "http://127.0.0.1:1/v1", "http://[::1]:1/v1"]:
         assert settings_from(config({"openai:apiKey": "sk", "openai:baseUrl": url}), {}).base_url == url
-    allowed = config({"openai:apiKey": "sk", "openai:baseUrl": "http://gw.internal/v1",
+    allowed = config({"openai:apiKey": "sk", "openai:baseUrl": "http://gateway.example.com/v1",
                       "openai:allowInsecureHttp": "true"})
-    assert settings_from(allowed, {}).base_url == "http://gw.internal/v1"
+    assert settings_from(allowed, {}).base_url == "http://gateway.example.com/v1"
 
 
 @pytest.mark.parametrize("url", ["ftp://x/v1", "api.openai.com/v1"])

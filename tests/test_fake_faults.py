@@ -32,7 +32,7 @@ def make_client(fake: FakeOpenAI, mode: str, *, api_key: str | None = None, time
     if mode == "http":
         return openai.OpenAI(base_url=fake.base_url, api_key=key, max_retries=0, timeout=timeout)
     return openai.OpenAI(
-        base_url="http://fake.invalid/v1",
+        base_url="http://127.0.0.1/v1",
         api_key=key,
         max_retries=0,
         timeout=timeout,
@@ -157,7 +157,7 @@ def test_missing_or_wrong_key_is_401_without_echoing_it(fake: FakeOpenAI, mode: 
         response = httpx2.get(f"{fake.base_url}/threads/{thread_id}")
     else:
         with httpx2.Client(transport=fake.transport()) as raw:
-            response = raw.get(f"http://fake.invalid/v1/threads/{thread_id}")
+            response = raw.get(f"http://127.0.0.1/v1/threads/{thread_id}")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_api_key"
     assert response.headers["x-request-id"].startswith("req_")

@@ -27,7 +27,7 @@ def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.
         client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
     else:
         client = openai.OpenAI(
-            base_url="http://fake.invalid/v1",
+            base_url="http://127.0.0.1/v1",
             api_key=fake.api_key,
             max_retries=0,
             http_client=httpx2.Client(transport=fake.transport()),

@@ -26,7 +26,7 @@ def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.
         client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
     else:
         http_client = httpx2.Client(transport=fake.transport())
-        client = openai.OpenAI(base_url="http://fake.invalid/v1", api_key=fake.api_key, max_retries=0,
+        client = openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, max_retries=0,
                                http_client=http_client)
     with client:
         yield client

@@ -34,7 +34,7 @@ def _client(fake: FakeOpenAI, mode: str) -> openai.OpenAI:
     if mode == "http":
         return openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0, timeout=10)
     http_client = httpx2.Client(transport=fake.transport())
-    return openai.OpenAI(base_url="http://fake.invalid/v1", api_key=fake.api_key, http_client=http_client)
+    return openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, http_client=http_client)
 
 
 class Consumer:

@@ -54,7 +54,7 @@ def test_thread_and_content_are_required() -> None:
         ("content", [{"type": "audio"}], "allowed types: text, image_file, image_url"),
         ("content", [{"type": "image_file", "image_file": {"file_id": "a/b"}}], "file_id must be a plain id"),
         ("content", [{"type": "image_url", "image_url": {"url": "ftp://x"}}], "http(s) or data:image/ URL"),
-        ("content", [{"type": "image_url", "image_url": {"url": "https://x", "detail": "max"}}],
+        ("content", [{"type": "image_url", "image_url": {"url": "https://example.com/chart.png", "detail": "max"}}],
          "auto, low, high"),
         ("content", [{"type": "text", "text": "Hi", "extra": 1}], "unknown keys ['extra']"),
         ("content", "x" * 256_001, "at most 256000 characters"),
