@@ -19,7 +19,7 @@ import openai
 from . import api_calls
 from . import assistants_mapping as mapping
 from .api_calls import is_transient, outcome_unknown
-from .backend import ClientBackend, RunView
+from .backend import ClientBackend, RunView, merged_inputs
 from .errors import ApiError
 from .waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
 
@@ -243,13 +243,7 @@ class AssistantsBackend(ClientBackend):
         return mapping.detail_outputs(steps, messages)
 
     def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
-        result = dict(inputs)
-        for name, value in mapping.echoed_inputs(view.raw).items():
-            if name == "metadata" or result.get(name) is None:
-                result[name] = value
-        if not mapping.user_metadata(view.raw.get("metadata")):
-            result.pop("metadata", None)
-        return result
+        return merged_inputs(inputs, mapping.echoed_inputs(view.raw))
 
     # --- plumbing --------------------------------------------------------------------------------
 

@@ -88,3 +88,16 @@ class ClientBackend:
         """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s): a
         hung request must not carry a wait past the completion_window."""
         return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
+
+
+def merged_inputs(inputs: Mapping[str, Any], server: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` brought in line with the server's view of them (``server``: the backend's echoed
+    inputs, user metadata only): ids the inputs lack are filled in (an import), and the metadata is
+    the server's, so a change made outside Pulumi shows as a diff on the next ``pulumi up``."""
+    result = dict(inputs)
+    for name, value in server.items():
+        if name == "metadata" or result.get(name) is None:
+            result[name] = value
+    if not server.get("metadata"):
+        result.pop("metadata", None)
+    return result
