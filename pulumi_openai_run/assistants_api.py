@@ -37,7 +37,9 @@ def is_busy_thread(error: BaseException) -> bool:
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
-    return dict(model.model_dump(mode="json"))
+    """The API object as the server sent it: no nulls for fields it left out, and its own field names
+    (``schema``, not pydantic's ``schema_``), so what we read back compares equal to what was given."""
+    return dict(model.to_dict(mode="json"))
 
 
 def _view(run: Mapping[str, Any], poll_after: float | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .assistants_mapping import TOKEN_KEY
 from .object_validators import (
     ROLES,
     normalize_attachments,
@@ -59,7 +60,7 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
         "place.",
         on_change="update",
         type_name="Map of String",
-        validate=a_metadata_map(),
+        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
         normalize=_metadata,
         default={},
     ),

@@ -39,7 +39,9 @@ a run run_... is active.")."""
 
 
 def _as_dict(model: Any) -> dict[str, Any]:
-    return dict(model.model_dump(mode="json"))
+    """The API object as the server sent it: no nulls for fields it left out, and its own field names
+    (``schema``, not pydantic's ``schema_``), so what we read back compares equal to what was given."""
+    return dict(model.to_dict(mode="json"))
 
 
 class ObjectApi:

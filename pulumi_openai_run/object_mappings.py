@@ -9,7 +9,7 @@ from .assistant_fields import ASSISTANT_FIELDS
 from .assistants_mapping import user_metadata
 from .message_fields import MESSAGE_FIELDS
 from .object_kind import ApiObject, ObjectKind
-from .object_validators import content_from_api, messages_to_api, plain
+from .object_validators import content_from_api, messages_to_api, normalize_tool_resources, plain, tool_resources_to_api
 from .thread_fields import THREAD_FIELDS
 from .tools import normalize_tools
 
@@ -34,6 +34,7 @@ _ASSISTANT_INPUTS = ("model", "name", "description", "instructions", "tools", "t
 def assistant_values(api_object: ApiObject) -> dict[str, Any]:
     values = {name: plain(api_object.get(name)) for name in _ASSISTANT_INPUTS}
     values["metadata"] = user_metadata(api_object.get("metadata"))
+    values["tool_resources"] = normalize_tool_resources(values["tool_resources"])
     return values
 
 
@@ -45,7 +46,8 @@ ASSISTANT = ObjectKind(
     collection=lambda client: client.beta.assistants,
     outputs=lambda api_object: _common_outputs(api_object, "assistant"),
     server_values=assistant_values,
-    to_api={"tools": normalize_tools, "temperature": float, "top_p": float, "metadata": dict},
+    to_api={"tools": normalize_tools, "temperature": float, "top_p": float, "metadata": dict,
+            "tool_resources": tool_resources_to_api},
     import_hint="Assistant.get(name, 'asst_...')",
 )
 
@@ -56,7 +58,7 @@ ASSISTANT = ObjectKind(
 def thread_values(api_object: ApiObject) -> dict[str, Any]:
     return {
         "metadata": user_metadata(api_object.get("metadata")),
-        "tool_resources": plain(api_object.get("tool_resources")),
+        "tool_resources": normalize_tool_resources(plain(api_object.get("tool_resources"))),
     }
 
 
@@ -68,7 +70,7 @@ THREAD = ObjectKind(
     collection=lambda client: client.beta.threads,
     outputs=lambda api_object: _common_outputs(api_object, "thread"),
     server_values=thread_values,
-    to_api={"messages": messages_to_api, "metadata": dict},
+    to_api={"messages": messages_to_api, "metadata": dict, "tool_resources": tool_resources_to_api},
     lost_create="repeat",  # there is no list endpoint for threads; a stray empty thread costs nothing
     import_hint="Thread.get(name, 'thread_...')",
 )

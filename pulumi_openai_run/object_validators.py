@@ -8,6 +8,7 @@ change. ``plain`` turns whatever Pulumi handed over into JSON-able dicts and lis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -256,6 +257,19 @@ def validate_tool_resources(value: Any) -> str | None:
     return None
 
 
+TOOL_RESOURCE_SECTIONS = {"code_interpreter": "file_ids", "file_search": "vector_store_ids"}
+
+
+def tool_resources_to_api(value: Any) -> dict[str, Any]:
+    """The body of ``tool_resources`` with every section spelt out: the API replaces the sections it is
+    sent and keeps the others, so a section the user dropped must be sent empty to be cleared."""
+    given = dict(value or {})
+    full: dict[str, Any] = {section: {key: []} for section, key in TOOL_RESOURCE_SECTIONS.items()}
+    for section, settings in given.items():
+        full[section] = dict(settings or {})
+    return full
+
+
 def normalize_tool_resources(value: Any) -> Any:
     """Without empty lists and maps, so ``{code_interpreter: {file_ids: []}}`` equals ``{}``."""
     if isinstance(value, Mapping):
@@ -286,4 +300,9 @@ def validate_response_format(value: Any) -> str | None:
         schema = value.get("json_schema")
         if not isinstance(schema, Mapping) or not isinstance(schema.get("name"), str) or not schema["name"]:
             return "of type json_schema needs a 'json_schema' map with a 'name' (and a 'schema')."
+        if not _SCHEMA_NAME.fullmatch(schema["name"]):
+            return (f"json_schema.name must be 1 to 64 letters, digits, '_' or '-', got {schema['name']!r}.")
     return None
+
+
+_SCHEMA_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")

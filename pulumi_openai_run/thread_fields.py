@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .assistants_mapping import TOKEN_KEY
 from .object_validators import (
     normalize_messages,
     normalize_tool_resources,
@@ -37,7 +38,7 @@ THREAD_FIELDS: tuple[Field, ...] = (
         "Metadata to attach to the thread (at most 16 keys of 64 characters, values of 512).",
         on_change="update",
         type_name="Map of String",
-        validate=a_metadata_map(),
+        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
         normalize=_metadata,
         default={},
     ),

@@ -75,8 +75,28 @@ def _file_search(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     if "max_num_results" in options:
         result["file_search"] = {"max_num_results": _max_num_results(where, options["max_num_results"])}
     if "ranking_options" in options:
-        ranking = _maybe_json(f"{where}.ranking_options", options["ranking_options"])
+        ranking = _ranking_options(where, _maybe_json(f"{where}.ranking_options", options["ranking_options"]))
         result.setdefault("file_search", {})["ranking_options"] = ranking
+    return result
+
+
+def _ranking_options(where: str, value: Any) -> dict[str, Any]:
+    """``{score_threshold: 0..1, ranker: auto | default_2024_08_21}``; the API requires the threshold."""
+    allowed = "a map {score_threshold: 0 to 1, ranker: auto | default_2024_08_21}"
+    if not isinstance(value, Mapping):
+        raise ToolError(f"{where}.ranking_options must be {allowed}, got {value!r}.")
+    _no_other_keys(f"{where}.ranking_options", value, {"score_threshold", "ranker"})
+    try:
+        threshold = float(value["score_threshold"])
+    except (KeyError, TypeError, ValueError):
+        raise ToolError(f"{where}.ranking_options needs a score_threshold from 0 to 1.") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise ToolError(f"{where}.ranking_options.score_threshold must be from 0 to 1, got {threshold:g}.")
+    result: dict[str, Any] = {"score_threshold": threshold}
+    if value.get("ranker") is not None:
+        if value["ranker"] not in ("auto", "default_2024_08_21"):
+            raise ToolError(f"{where}.ranking_options.ranker must be auto or default_2024_08_21.")
+        result["ranker"] = value["ranker"]
     return result
 
 

@@ -116,3 +116,12 @@ def test_every_field_changes_in_place(field: str, value: Any) -> None:
 def test_unknown_values_in_preview_count_as_changes_in_place(unknown: Any) -> None:
     result = diff(model=unknown)
     assert (result.changes, result.replaces) == (True, [])
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ({"type": "json_schema", "json_schema": {"name": "has space!", "schema": {}}}, "json_schema.name"),
+])
+def test_response_format_schema_names_are_plain(value: Any, problem: str) -> None:
+    failures = {f.property: f.reason for f in AssistantProvider().check(
+        {}, {"model": "gpt-4o", "response_format": value}).failures}
+    assert problem in failures["response_format"]

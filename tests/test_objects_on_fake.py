@@ -108,7 +108,9 @@ def test_a_thread_with_messages_then_a_message_on_it(fake: FakeOpenAI, threads: 
     changed = threads.update(thread.id, dict(thread.outs),
                              {**thread.outs, "metadata": {"team": "ops"}, "tool_resources": files})
     assert fake.thread(thread.id)["metadata"] == {"team": "ops"}
-    assert fake.thread(thread.id)["tool_resources"] == {"code_interpreter": {"file_ids": ["file-1"]}}
+    # every section is sent, an empty one to clear what was there (the API keeps sections it is not sent)
+    assert fake.thread(thread.id)["tool_resources"] == {"code_interpreter": {"file_ids": ["file-1"]},
+                                                        "file_search": {"vector_store_ids": []}}
     assert changed.outs["metadata"] == {"team": "ops"}
 
     message = messages.create({"thread_id": thread.id, "content": "What changed?", "metadata": {"n": "1"}})
@@ -234,3 +236,49 @@ def test_a_message_on_a_busy_thread_fails_saying_what_to_depend_on(fake: FakeOpe
     with pytest.raises(ProviderError, match=r"HTTP 400\)\. A thread takes no message .*depends_on=\[run\]"):
         messages.create({"thread_id": thread_id, "content": "And another thing"})
     assert fake.count("POST", r"/threads/[^/]+/messages") == 1
+
+
+@pytest.mark.parametrize("inputs", [
+    {"tools": [{"type": "file_search"}]},
+    {"tools": [{"type": "file_search", "max_num_results": "5"}]},
+    {"response_format": {"type": "json_schema", "json_schema": {"name": "answer", "schema": {"type": "object"}}}},
+    {"tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}},
+], ids=["file_search", "file_search options", "json_schema", "tool_resources"])
+def test_refresh_and_import_read_back_what_was_given_without_a_diff(
+        fake: FakeOpenAI, assistants: AssistantProvider, inputs: dict[str, Any]) -> None:
+    given = {"model": "gpt-4o", **inputs}
+    created = assistants.create(dict(given))
+    refreshed = assistants.read(created.id, dict(created.outs))
+    assert refreshed.inputs is not None
+    assert assistants.diff(created.id, {**refreshed.outs}, dict(given)).changes is False
+    imported = assistants.read(created.id, {})
+    assert imported.inputs is not None and "schema_" not in str(imported.inputs)
+    assert assistants.diff(created.id, {**imported.inputs}, dict(given)).changes is False
+
+
+def test_dropping_a_tool_resources_section_clears_it_on_the_server(
+        fake: FakeOpenAI, threads: ThreadProvider) -> None:
+    created = threads.create({"tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}})
+    threads.update(created.id, dict(created.outs), {"tool_resources": {"file_search": {"vector_store_ids": ["vs_1"]}}})
+    assert fake.thread(created.id)["tool_resources"]["code_interpreter"] == {"file_ids": []}
+    threads.update(created.id, dict(created.outs), {})
+    assert fake.thread(created.id)["tool_resources"] == {"code_interpreter": {"file_ids": []},
+                                                        "file_search": {"vector_store_ids": []}}
+
+
+def test_a_lost_create_adopts_only_the_object_with_its_marker(fake: FakeOpenAI,
+                                                              assistants: AssistantProvider) -> None:
+    decoy = fake.create_assistant(model="gpt-4o", metadata={TOKEN_KEY: "someone-elses"})
+    fake.inject(Fault(method="POST", path="/assistants", kind="lose_response"))
+    created = assistants.create({"model": "gpt-4o", "name": "mine"})
+    assert created.id != decoy["id"]
+    assert [a["name"] for a in fake.assistants() if a["id"] == created.id] == ["mine"]
+    assert len(fake.assistants()) == 2
+
+
+@pytest.mark.parametrize("cls", [AssistantProvider, ThreadProvider, MessageProvider])
+def test_the_marker_key_is_refused_in_metadata(fake: FakeOpenAI, cls: ProviderClass) -> None:
+    base: dict[str, Any] = {AssistantProvider: {"model": "gpt-4o"}, ThreadProvider: {},
+                            MessageProvider: {"thread_id": "thread_1", "content": "Hi"}}[cls]
+    failures = {f.property: f.reason for f in cls().check({}, {**base, "metadata": {TOKEN_KEY: "x"}}).failures}
+    assert "may not use" in failures["metadata"]

@@ -35,3 +35,15 @@ def test_flat_file_search_options_are_converted() -> None:
 def test_the_error_says_which_tool() -> None:
     with pytest.raises(ToolError, match=r"tools\[1\]"):
         normalize_tools([{"type": "code_interpreter"}, {"type": "function"}])
+
+
+@pytest.mark.parametrize(("ranking", "problem"), [
+    ({"ranker": "auto"}, "needs a score_threshold"),
+    ({"score_threshold": 5}, "from 0 to 1"),
+    ({"score_threshold": 0.5, "ranker": "best"}, "ranker must be"),
+])
+def test_file_search_ranking_options_as_the_api_takes_them(ranking: dict, problem: str) -> None:
+    with pytest.raises(ToolError, match=problem):
+        normalize_tools([{"type": "file_search", "file_search": {"ranking_options": ranking}}])
+    assert normalize_tools([{"type": "file_search", "file_search": {"ranking_options": {"score_threshold": 0.2}}}]) \
+        == [{"type": "file_search", "file_search": {"ranking_options": {"score_threshold": 0.2}}}]

@@ -104,6 +104,8 @@ class FakeState:
             for name, value in fields.items():
                 if name in ("tools", "metadata", "tool_resources") and value is None:
                     continue
+                if name == "tool_resources":
+                    value = _merged_sections(assistant.get("tool_resources"), value)
                 assistant[name] = value
             return copy.deepcopy(assistant)
 
@@ -146,7 +148,7 @@ class FakeState:
             if metadata is not None:
                 thread.data["metadata"] = dict(metadata)
             if tool_resources is not None:
-                thread.data["tool_resources"] = dict(tool_resources)
+                thread.data["tool_resources"] = _merged_sections(thread.data.get("tool_resources"), tool_resources)
             return copy.deepcopy(thread.data)
 
     def delete_thread(self, thread_id: str) -> dict[str, Any]:
@@ -326,3 +328,9 @@ class FakeState:
 
 
 __all__ = ["ApiError", "FakeState"]
+
+
+def _merged_sections(current: Mapping[str, Any] | None, sent: Mapping[str, Any]) -> dict[str, Any]:
+    """A modify's ``tool_resources``, as the API applies it: each section sent overrides that section;
+    sections not sent keep what they had."""
+    return {**dict(current or {}), **copy.deepcopy(dict(sent))}
