@@ -8,17 +8,15 @@ Each transition also appends the stream events it causes to :attr:`RunLifecycle.
 from __future__ import annotations
 
 import copy
-import heapq
-import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from . import objects
 from .errors import bad_request
 from .ids import new_id
 from .script import RunScript
+from .timeline import Timeline, Work, planned_work
 
 ACTIVE_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled", "expired", "incomplete"})
@@ -36,14 +34,7 @@ STREAM_END_EVENTS = frozenset(
 CANCEL_SECONDS = 0.1  # cancelling -> cancelled
 EXPIRY_SECONDS = 600  # expires_at = created_at + 600
 
-StepKind = Literal["code_interpreter", "file_search", "extra", "message", "function"]
 Event = tuple[str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class _StepPlan:
-    kind: StepKind
-    index: int = 0
 
 
 class RunLifecycle:
@@ -61,8 +52,7 @@ class RunLifecycle:
         self.steps: dict[str, dict[str, Any]] = {}
         self.events: list[Event] = []
         self._messages = messages  # the thread's message store; the reply is added to it
-        self._pending: list[tuple[float, int, Callable[[float], None]]] = []
-        self._order = itertools.count()
+        self._timeline = Timeline()
         self._last_step_ts = 0
         self._open_steps: list[str] = []
         self._message_id: str | None = None
@@ -70,7 +60,7 @@ class RunLifecycle:
         self._image_file_ids = [new_id("file") for _ in range(script.code_interpreter_files)]
         self._emit("thread.run.created", data)
         self._emit("thread.run.queued", data)
-        self._schedule_execution(now, self._initial_plan(), self._finish)
+        self._schedule_execution(now, planned_work(self.script), self._finish)
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -88,26 +78,21 @@ class RunLifecycle:
 
     def next_time(self) -> float | None:
         """When the next scheduled transition is due, or None when nothing is scheduled."""
-        return self._pending[0][0] if self._pending else None
+        return self._timeline.next_time()
 
     # -- driving --------------------------------------------------------------------------------
 
     def settle(self, now: float) -> bool:
         """Apply every transition due by ``now``; True when anything changed."""
-        changed = False
-        while self._pending and self._pending[0][0] <= now:
-            when, _, action = heapq.heappop(self._pending)
-            action(when)
-            changed = True
-        return changed
+        return self._timeline.settle(now)
 
     def cancel(self, now: float) -> None:
         if self.status not in ("queued", "in_progress", "requires_action"):
             raise bad_request(f"Cannot cancel run with status '{self.status}'.")
-        self._pending.clear()
+        self._timeline.clear()
         self.data["status"] = "cancelling"
         self._emit("thread.run.cancelling", self.data)
-        self._at(now + CANCEL_SECONDS, self._finish_cancel)
+        self._timeline.at(now + CANCEL_SECONDS, self._finish_cancel)
 
     def submit_tool_outputs(self, now: float, tool_outputs: Sequence[Mapping[str, Any]]) -> None:
         if self.status != "requires_action":
@@ -119,7 +104,7 @@ class RunLifecycle:
                 f"Expected tool outputs for call_ids {required!r}, got {given!r}", "tool_outputs", "invalid_value"
             )
         outputs = {str(output.get("tool_call_id")): output.get("output") for output in tool_outputs}
-        self._pending.clear()
+        self._timeline.clear()
         if self._function_step_id is not None:
             step = self.steps[self._function_step_id]
             for call in step["step_details"]["tool_calls"]:
@@ -129,43 +114,25 @@ class RunLifecycle:
         self.data["status"] = "queued"
         self.data["required_action"] = None
         self._emit("thread.run.queued", self.data)
-        self._schedule_execution(now, [_StepPlan("message")], self._complete)
+        self._schedule_execution(now, [Work("message")], self._complete)
 
     # -- scheduling -----------------------------------------------------------------------------
 
-    def _at(self, when: float, action: Callable[[float], None]) -> None:
-        # Microsecond resolution, like the manual clock, so boundaries compare exactly.
-        heapq.heappush(self._pending, (round(when, 6), next(self._order), action))
-
-    def _initial_plan(self) -> list[_StepPlan]:
-        script = self.script
-        plan: list[_StepPlan] = []
-        if script.code_interpreter_files:
-            plan.append(_StepPlan("code_interpreter"))
-        if script.file_search_files:
-            plan.append(_StepPlan("file_search"))
-        plan.extend(_StepPlan("extra", i) for i in range(script.extra_steps))
-        if script.outcome in ("completed", "incomplete"):
-            plan.append(_StepPlan("message"))
-        elif script.outcome == "requires_action":
-            plan.append(_StepPlan("function"))
-        return plan
-
-    def _schedule_execution(self, start: float, plan: list[_StepPlan], finish: Callable[[float], None]) -> None:
+    def _schedule_execution(self, start: float, plan: list[Work], finish: Callable[[float], None]) -> None:
         """queued until start+queued_for, then the steps one after another over ``duration``."""
         began = start + self.script.queued_for
         duration = self.script.duration
         ended = began + duration
-        self._at(began, self._start_progress)
+        self._timeline.at(began, self._start_progress)
         count = len(plan)
         for k, step in enumerate(plan):
-            self._at(began + duration * k / count, partial(self._begin_step, step))
+            self._timeline.at(began + duration * k / count, partial(self._begin_step, step))
             last = k == count - 1
             # A function step waits for tool outputs; the last step of a failed/expired run is
             # closed by the terminal transition.
             if step.kind != "function" and not (last and self.script.outcome in ("failed", "expired")):
-                self._at(ended if last else began + duration * (k + 1) / count, self._end_step)
-        self._at(ended, finish)
+                self._timeline.at(ended if last else began + duration * (k + 1) / count, self._end_step)
+        self._timeline.at(ended, finish)
 
     # -- transitions ----------------------------------------------------------------------------
 
@@ -175,7 +142,7 @@ class RunLifecycle:
             self.data["started_at"] = objects.ts(when)
         self._emit("thread.run.in_progress", self.data)
 
-    def _begin_step(self, plan: _StepPlan, when: float) -> None:
+    def _begin_step(self, plan: Work, when: float) -> None:
         created = max(objects.ts(when), self._last_step_ts + 1)
         self._last_step_ts = created
         message: dict[str, Any] | None = None
@@ -208,7 +175,7 @@ class RunLifecycle:
             self._emit("thread.message.created", message)
             self._emit("thread.message.in_progress", message)
 
-    def _tool_call(self, plan: _StepPlan) -> dict[str, Any]:
+    def _tool_call(self, plan: Work) -> dict[str, Any]:
         if plan.kind == "code_interpreter":
             return objects.code_interpreter_call(self._image_file_ids)
         if plan.kind == "file_search":
@@ -299,7 +266,7 @@ class RunLifecycle:
         self._emit("thread.run.completed", self.data)
 
     def _expire(self, when: float) -> None:
-        self._pending.clear()
+        self._timeline.clear()
         self._close_open_steps("expired", when, "thread.run.step.expired")
         self.data["status"] = "expired"
         self.data["expired_at"] = objects.ts(when)
@@ -315,7 +282,7 @@ class RunLifecycle:
         self.data["status"] = "requires_action"
         self.data["required_action"] = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
         self._emit("thread.run.requires_action", self.data)
-        self._at(float(self.data["expires_at"]), self._expire)
+        self._timeline.at(float(self.data["expires_at"]), self._expire)
 
     def _finish_cancel(self, when: float) -> None:
         self._close_open_steps("cancelled", when, "thread.run.step.cancelled")

@@ -22,18 +22,16 @@ under its lock. Each transition appends the stream events it causes to ``events`
 from __future__ import annotations
 
 import copy
-import heapq
-import itertools
 import json
 import secrets
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import Any
 
 from .errors import bad_request
 from .objects import ts
 from .script import RunScript
+from .timeline import Timeline, Work, planned_work
 
 ACTIVE = frozenset({"queued", "in_progress"})
 TERMINAL = frozenset({"completed", "incomplete", "failed", "cancelled"})
@@ -49,7 +47,6 @@ INCLUDABLE = frozenset({
 })
 
 Event = tuple[str, dict[str, Any]]
-ItemKind = Literal["code_interpreter", "file_search", "extra", "message", "function"]
 
 
 def new_id(prefix: str) -> str:
@@ -179,12 +176,6 @@ def public_response(response: Mapping[str, Any], include: Collection[str]) -> di
 # --- the lifecycle -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _ItemPlan:
-    kind: ItemKind
-    index: int = 0
-
-
 class ResponseLifecycle:
     """A response and its output items, driven by a :class:`RunScript`.
 
@@ -201,8 +192,7 @@ class ResponseLifecycle:
         """The request's input items, added to the conversation with the output when it finishes."""
         self.events: list[Event] = []
         self._on_finish = on_finish
-        self._pending: list[tuple[float, int, Callable[[float], None]]] = []
-        self._order = itertools.count()
+        self._timeline = Timeline()
         self._open: list[int] = []
         self._container_id = new_id("cntr")
         self._container_files = [(new_id("cfile"), f"plot_{i}.png") for i in range(script.code_interpreter_files)]
@@ -229,16 +219,12 @@ class ResponseLifecycle:
         return conversation.get("id")
 
     def next_time(self) -> float | None:
-        return self._pending[0][0] if self._pending else None
+        """When the next scheduled transition is due, or None when nothing is scheduled."""
+        return self._timeline.next_time()
 
     def settle(self, now: float) -> bool:
         """Apply every transition due by ``now``; True when anything changed."""
-        changed = False
-        while self._pending and self._pending[0][0] <= now:
-            when, _, action = heapq.heappop(self._pending)
-            action(when)
-            changed = True
-        return changed
+        return self._timeline.settle(now)
 
     def cancel(self, now: float) -> None:
         if not self.data["background"]:
@@ -247,43 +233,25 @@ class ResponseLifecycle:
             return  # cancelling twice answers the cancelled response
         if not self.active:
             raise bad_request(f"Cannot cancel a response with status '{self.status}'.")
-        self._pending.clear()
+        self._timeline.clear()
         self._close_open("incomplete")
         self.data["status"] = "cancelled"
 
     # -- scheduling -----------------------------------------------------------------------------
 
-    def _at(self, when: float, action: Callable[[float], None]) -> None:
-        # Microsecond resolution, like the manual clock, so boundaries compare exactly.
-        heapq.heappush(self._pending, (round(when, 6), next(self._order), action))
-
-    def _plan(self) -> list[_ItemPlan]:
-        script = self.script
-        plan: list[_ItemPlan] = []
-        if script.code_interpreter_files:
-            plan.append(_ItemPlan("code_interpreter"))
-        if script.file_search_files:
-            plan.append(_ItemPlan("file_search"))
-        plan.extend(_ItemPlan("extra", i) for i in range(script.extra_steps))
-        if script.outcome in ("completed", "incomplete"):
-            plan.append(_ItemPlan("message"))
-        elif script.outcome == "requires_action":
-            plan.append(_ItemPlan("function"))
-        return plan
-
     def _schedule(self, now: float) -> None:
         queued = self.script.queued_for if self.status == "queued" else 0.0
         began, duration = now + queued, self.script.duration
         ended = began + duration
-        self._at(began, self._start)
-        plan = self._plan()
+        self._timeline.at(began, self._start)
+        plan = planned_work(self.script)
         failing = self.script.outcome in ("failed", "expired")
         for k, item in enumerate(plan):
-            self._at(began + duration * k / len(plan), partial(self._begin, item))
+            self._timeline.at(began + duration * k / len(plan), partial(self._begin, item))
             last = k == len(plan) - 1
             if not (last and failing):  # a failing response's last item is cut short by the failure
-                self._at(ended if last else began + duration * (k + 1) / len(plan), self._end)
-        self._at(ended, self._finish)
+                self._timeline.at(ended if last else began + duration * (k + 1) / len(plan), self._end)
+        self._timeline.at(ended, self._finish)
 
     # -- transitions ----------------------------------------------------------------------------
 
@@ -292,14 +260,14 @@ class ResponseLifecycle:
             self.data["status"] = "in_progress"
             self._emit("response.in_progress", response=self.data)
 
-    def _begin(self, plan: _ItemPlan, when: float) -> None:
+    def _begin(self, plan: Work, when: float) -> None:
         item = self._item(plan)
         output = self.data["output"]
         output.append(item)
         self._open.append(len(output) - 1)
         self._emit("response.output_item.added", output_index=len(output) - 1, item=item)
 
-    def _item(self, plan: _ItemPlan) -> dict[str, Any]:
+    def _item(self, plan: Work) -> dict[str, Any]:
         if plan.kind == "code_interpreter":
             names = ", ".join(name for _, name in self._container_files)
             return self._code_call("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])", f"Saved {names}\n")
