@@ -6,21 +6,13 @@ table. ``default`` is what the API holds when an input is absent: removing an in
 
 from __future__ import annotations
 
-from typing import Any
-
-from .assistants_mapping import TOKEN_KEY
 from .object_validators import (
     normalize_tool_resources,
     validate_response_format,
     validate_tool_resources,
 )
-from .schema import Field, a_metadata_map, a_number, a_string, as_float
+from .schema import Field, a_number, a_string, as_float, metadata_field
 from .tools import normalize_tools, validate_tools
-
-
-def _metadata(value: Any) -> dict[str, str]:
-    return dict(value)
-
 
 ASSISTANT_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
@@ -69,14 +61,8 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
         normalize=normalize_tool_resources,
         default={},
     ),
-    Field(
-        "metadata",
+    metadata_field(
         "Metadata to attach to the assistant (at most 16 keys of 64 characters, values of 512).",
-        on_change="update",
-        type_name="Map of String",
-        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
-        normalize=_metadata,
-        default={},
     ),
     Field(
         "temperature",

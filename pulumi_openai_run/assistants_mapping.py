@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .schema import METADATA_MAX_KEYS
+from .schema import CREATE_TOKEN_KEY, METADATA_MAX_KEYS
 from .tools import normalize_tools
 
-TOKEN_KEY = "pulumi_create_token"
+TOKEN_KEY = CREATE_TOKEN_KEY
 """Metadata key of the marker that finds a run again when its create response was lost."""
 
 ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})

@@ -5,9 +5,6 @@ The single source for ``MessageProvider.check`` and ``diff``, the mapping to the
 
 from __future__ import annotations
 
-from typing import Any
-
-from .assistants_mapping import TOKEN_KEY
 from .object_validators import (
     ROLES,
     normalize_attachments,
@@ -15,12 +12,7 @@ from .object_validators import (
     validate_attachments,
     validate_content,
 )
-from .schema import Field, a_metadata_map, an_id, one_of
-
-
-def _metadata(value: Any) -> dict[str, str]:
-    return dict(value)
-
+from .schema import Field, an_id, metadata_field, one_of
 
 MESSAGE_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
@@ -54,15 +46,9 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
         normalize=normalize_attachments,
         default=[],
     ),
-    Field(
-        "metadata",
+    metadata_field(
         "Metadata to attach to the message (at most 16 keys of 64 characters, values of 512). Updated in "
         "place.",
-        on_change="update",
-        type_name="Map of String",
-        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
-        normalize=_metadata,
-        default={},
     ),
     # --- outputs -------------------------------------------------------------------------------
     Field("object", "The object type, always 'thread.message'.", output=True),

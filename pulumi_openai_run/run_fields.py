@@ -7,25 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .assistants_mapping import TOKEN_KEY
 from .schema import (
     Field,
     a_bool,
-    a_metadata_map,
     a_number,
     a_string,
     an_id,
     as_float,
     as_int,
+    metadata_field,
 )
 from .tools import normalize_tools, validate_tools
 
 COMPLETION_WINDOW_MAX = 86_400.0
 """A day: longer than any run the API keeps alive (runs expire after 10 minutes)."""
 
-
-def _metadata(value: Any) -> dict[str, str]:
-    return dict(value)
 
 
 APIS = ("assistants", "responses")
@@ -81,15 +77,9 @@ RUN_FIELDS: tuple[Field, ...] = (
         validate=a_number(1, integer=True),
         normalize=as_int,
     ),
-    Field(
-        "metadata",
+    metadata_field(
         "Metadata to associate with the run (at most 16 keys of 64 characters, values of 512). "
         "Updated in place; on the Responses API a response is immutable, so a change makes a new one.",
-        on_change="update",
-        type_name="Map of String",
-        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
-        normalize=_metadata,
-        default={},
     ),
     Field(
         "model",

@@ -270,3 +270,21 @@ def a_metadata_map(max_keys: int = METADATA_MAX_KEYS, reserved: tuple[str, ...] 
         return None
 
     return validate
+
+
+CREATE_TOKEN_KEY = "pulumi_create_token"
+"""The metadata key of the marker a create carries, to find its object again when the response is
+lost; reserved, so users may not set it."""
+
+
+def metadata_field(description: str) -> Field:
+    """The ``metadata`` input every resource has: the API's limits, updated in place, empty = absent."""
+    return Field(
+        "metadata",
+        description,
+        on_change="update",
+        type_name="Map of String",
+        validate=a_metadata_map(reserved=(CREATE_TOKEN_KEY,)),
+        normalize=dict,
+        default={},
+    )

@@ -6,21 +6,13 @@ The single source for ``ThreadProvider.check`` and ``diff``, the mapping to the 
 
 from __future__ import annotations
 
-from typing import Any
-
-from .assistants_mapping import TOKEN_KEY
 from .object_validators import (
     normalize_messages,
     normalize_tool_resources,
     validate_messages,
     validate_tool_resources,
 )
-from .schema import Field, a_metadata_map
-
-
-def _metadata(value: Any) -> dict[str, str]:
-    return dict(value)
-
+from .schema import Field, metadata_field
 
 THREAD_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
@@ -33,14 +25,8 @@ THREAD_FIELDS: tuple[Field, ...] = (
         normalize=normalize_messages,
         default=[],
     ),
-    Field(
-        "metadata",
+    metadata_field(
         "Metadata to attach to the thread (at most 16 keys of 64 characters, values of 512).",
-        on_change="update",
-        type_name="Map of String",
-        validate=a_metadata_map(reserved=(TOKEN_KEY,)),
-        normalize=_metadata,
-        default={},
     ),
     Field(
         "tool_resources",
