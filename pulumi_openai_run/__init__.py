@@ -4,12 +4,12 @@ Importing this package does not import ``openai``: the client is loaded only whe
 first talks to the API, so ``pulumi preview`` stays fast.
 """
 
-from .assistant import Assistant, AssistantArgs
-from .message import Message, MessageArgs
-from .object_provider import AssistantProvider, MessageProvider, ThreadProvider
-from .provider import RunProvider
-from .run import Run, RunArgs
-from .thread import Thread, ThreadArgs
+from pulumi_openai_run._objects.provider import AssistantProvider, MessageProvider, ThreadProvider
+from pulumi_openai_run._runs.provider import RunProvider
+from pulumi_openai_run.resources.assistant import Assistant, AssistantArgs
+from pulumi_openai_run.resources.message import Message, MessageArgs
+from pulumi_openai_run.resources.run import Run, RunArgs
+from pulumi_openai_run.resources.thread import Thread, ThreadArgs
 
 __all__ = [
     "Assistant",

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from .assistant_fields import ASSISTANT_FIELDS
-from .message_fields import MESSAGE_FIELDS
-from .run_fields import RUN_FIELDS
-from .schema import Field
-from .thread_fields import THREAD_FIELDS
+from pulumi_openai_run._objects.assistant import ASSISTANT_FIELDS
+from pulumi_openai_run._objects.message import MESSAGE_FIELDS
+from pulumi_openai_run._objects.thread import THREAD_FIELDS
+from pulumi_openai_run._runs.fields import RUN_FIELDS
+from pulumi_openai_run.schema import Field
 
 TABLES: dict[str, tuple[Field, ...]] = {
     "run": RUN_FIELDS,

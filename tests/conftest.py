@@ -10,7 +10,8 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_openai_run import RunProvider, waiting
+from pulumi_openai_run import RunProvider
+from pulumi_openai_run._core import waiting
 from pulumi_openai_run.testing import FakeOpenAI
 
 
@@ -42,7 +43,7 @@ def _quiet_assistants_deprecation() -> Iterator[None]:
         warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
         # what object_api silences at import for its calls to the assistants' methods (pytest resets filters)
         warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
-                                module=r"pulumi_openai_run\.object_api\Z")
+                                module=r"pulumi_openai_run\._objects\.calls\Z")
         yield
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pulumi_openai_run import assistants_mapping as mapping
+from pulumi_openai_run._apis.assistants import mapping
 
 
 def test_inputs_map_onto_the_create_body() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_openai_run.client import ConfigError, settings_from
+from pulumi_openai_run._core.client import ConfigError, settings_from
 
 
 def config(values: dict[str, Any]) -> Any:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from conftest import FakeApiClock, configured_provider
 
-from pulumi_openai_run import RunProvider, waiting
-from pulumi_openai_run.provider import ProviderError
+from pulumi_openai_run import RunProvider
+from pulumi_openai_run._core import waiting
+from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
 
 CALLS = {

@@ -11,7 +11,7 @@ from openai.types.beta.threads.runs import RunStep
 from pytest_mock import MockerFixture
 
 from pulumi_openai_run import RunProvider
-from pulumi_openai_run.provider import ProviderError
+from pulumi_openai_run._runs.provider import ProviderError
 
 INPUTS = {"assistant_id": "asst_a", "thread_id": "thread_t"}
 
@@ -56,7 +56,7 @@ def client(mocker: MockerFixture, stepped_clock: Any) -> MagicMock:
     """A mocked openai client that the provider gets instead of a real one."""
     fake = MagicMock(name="OpenAI")
     fake.with_options.return_value = fake  # per-request timeouts: the same mocked client
-    mocker.patch("pulumi_openai_run.client.build_client", return_value=fake)
+    mocker.patch("pulumi_openai_run._core.client.build_client", return_value=fake)
     monkey_env = {"OPENAI_API_KEY": "sk-test-key"}
     mocker.patch.dict("os.environ", monkey_env)
     runs = fake.beta.threads.runs
@@ -194,7 +194,7 @@ def test_delete_of_a_finished_run_does_nothing(client: MagicMock) -> None:
 
 
 def test_missing_api_key_fails_before_any_request(mocker: MockerFixture) -> None:
-    built = mocker.patch("pulumi_openai_run.client.build_client")
+    built = mocker.patch("pulumi_openai_run._core.client.build_client")
     mocker.patch.dict("os.environ", {}, clear=True)
     with pytest.raises(ProviderError, match=r"openai:apiKey.*OPENAI_API_KEY"):
         RunProvider().create({**INPUTS, "completion_window": 60.0})

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_openai_run.assistants_mapping import TOKEN_KEY
-from pulumi_openai_run.object_mappings import ASSISTANT, MESSAGE, THREAD
-from pulumi_openai_run.object_validators import content_from_api
+from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY
+from pulumi_openai_run._objects.mappings import ASSISTANT, MESSAGE, THREAD
+from pulumi_openai_run._objects.values import content_from_api
 
 SERVER_ASSISTANT: dict[str, Any] = {
     "id": "asst_1", "object": "assistant", "created_at": 7, "model": "gpt-4o", "name": "Helper",

@@ -13,8 +13,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
-from pulumi_openai_run.assistants_mapping import TOKEN_KEY
-from pulumi_openai_run.object_provider import ApiObjectProvider, ProviderError
+from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY
+from pulumi_openai_run._objects.provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault
 
 ProviderClass = type[ApiObjectProvider]

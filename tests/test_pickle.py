@@ -13,7 +13,7 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, RunProvider, ThreadProvider
-from pulumi_openai_run.object_provider import ApiObjectProvider
+from pulumi_openai_run._objects.provider import ApiObjectProvider
 
 SCRIPT = (
     "from pulumi.dynamic.dynamic import serialize_provider as s\n"

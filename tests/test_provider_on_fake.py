@@ -9,7 +9,7 @@ import pytest
 from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
-from pulumi_openai_run.provider import ProviderError
+from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
 
 RUNS = r"/threads/[^/]+/runs"

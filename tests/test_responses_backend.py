@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_openai_run.responses_api import LostCreateError, ResponsesBackend
-from pulumi_openai_run.waiting import Deadline
+from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend
+from pulumi_openai_run._core.waiting import Deadline
 
 INPUTS = {"assistant_id": "pmpt_1", "thread_id": "conv_1", "completion_window": 30.0, "stream_for_tool": True}
 

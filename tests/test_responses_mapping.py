@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_openai_run import backends
-from pulumi_openai_run import responses_mapping as mapping
+from pulumi_openai_run import _apis as backends
+from pulumi_openai_run._apis.responses import mapping
+from pulumi_openai_run._core.tools import ToolError
 from pulumi_openai_run.schema import UNKNOWN
-from pulumi_openai_run.tools import ToolError
 
 IDS = {"assistant_id": "pmpt_abc", "thread_id": "conv_abc"}
 

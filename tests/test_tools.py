@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_openai_run.tools import ToolError, normalize_tools
+from pulumi_openai_run._core.tools import ToolError, normalize_tools
 
 
 def test_flat_function_tool_becomes_an_api_function_tool() -> None:

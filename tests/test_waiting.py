@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FakeApiClock, configured_provider
 
-from pulumi_openai_run import waiting
+from pulumi_openai_run._core import waiting
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
 
 RETRIEVE = r"/threads/[^/]+/runs/run_\w+"

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .backend import RunBackend
-from .schema import Failure, is_unknown
+from pulumi_openai_run._runs.backend import RunBackend
+from pulumi_openai_run.schema import Failure, is_unknown
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -114,9 +114,9 @@ def mismatches(inputs: Mapping[str, Any]) -> list[Failure]:
 def backend_for(inputs: Mapping[str, Any], client: OpenAI, request_timeout: float,
                 run_id: str | None = None) -> RunBackend:
     if api_for(inputs, run_id) == RESPONSES:
-        from .responses_api import ResponsesBackend
+        from pulumi_openai_run._apis.responses.backend import ResponsesBackend
 
         return ResponsesBackend(client, request_timeout)
-    from .assistants_api import AssistantsBackend
+    from pulumi_openai_run._apis.assistants.backend import AssistantsBackend
 
     return AssistantsBackend(client, request_timeout)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 
-from . import schema
-from .client import (
+from pulumi_openai_run import schema
+from pulumi_openai_run._core.client import (
     ALLOW_INSECURE_HTTP,
     API_KEY,
     BASE_URL,
@@ -102,7 +102,7 @@ class FieldTableProvider(ResourceProvider):
         """The OpenAI client, built on first use from the stored config and the environment."""
         with self._lock:
             if self._client_cache is None:
-                from .client import build_client
+                from pulumi_openai_run._core.client import build_client
 
                 self._settings = settings_from(self._config.get)
                 self._client_cache = build_client(self._settings)

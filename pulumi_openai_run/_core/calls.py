@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import openai
 
-from .errors import ApiError
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
+from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
 
 T = TypeVar("T")
 

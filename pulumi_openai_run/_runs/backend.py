@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from .waiting import Deadline
+from pulumi_openai_run._core.waiting import Deadline
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .schema import CREATE_TOKEN_KEY, METADATA_MAX_KEYS
-from .tools import normalize_tools
+from pulumi_openai_run._core.tools import normalize_tools
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, METADATA_MAX_KEYS
 
 TOKEN_KEY = CREATE_TOKEN_KEY
 """Metadata key of the marker that finds a run again when its create response was lost."""

@@ -9,9 +9,9 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from .assistant_fields import ASSISTANT_FIELDS
-from .object_provider import AssistantProvider
-from .resource_args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run._objects.assistant import ASSISTANT_FIELDS
+from pulumi_openai_run._objects.provider import AssistantProvider
+from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass

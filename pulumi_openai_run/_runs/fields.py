@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import (
+from pulumi_openai_run._core.tools import normalize_tools, validate_tools
+from pulumi_openai_run.schema import (
     Field,
     a_bool,
     a_number,
@@ -17,7 +18,6 @@ from .schema import (
     as_int,
     metadata_field,
 )
-from .tools import normalize_tools, validate_tools
 
 COMPLETION_WINDOW_MAX = 86_400.0
 """A day: longer than any run the API keeps alive (runs expire after 10 minutes)."""

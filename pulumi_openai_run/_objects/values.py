@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .schema import a_metadata_map, an_id
+from pulumi_openai_run.schema import a_metadata_map, an_id
 
 CONTENT_TYPES = ("text", "image_file", "image_url")
 IMAGE_DETAILS = ("auto", "low", "high")

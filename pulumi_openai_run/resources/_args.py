@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 
-from .schema import Field, inputs_of, outputs_of
+from pulumi_openai_run.schema import Field, inputs_of, outputs_of
 
 
 def check_args_class(args_class: type, table: Iterable[Field]) -> None:

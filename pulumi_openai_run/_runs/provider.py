@@ -13,12 +13,14 @@ from typing import Any
 
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
-from . import backends, lifecycle, schema
-from .backend import DeletesStoredRuns, RunBackend
-from .base_provider import FieldTableProvider, ProviderError
-from .responses_mapping import input_problems
-from .run_fields import RUN_FIELDS
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline
+from pulumi_openai_run import _apis as backends
+from pulumi_openai_run import schema
+from pulumi_openai_run._apis.responses.mapping import input_problems
+from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
+from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline
+from pulumi_openai_run._runs import lifecycle
+from pulumi_openai_run._runs.backend import DeletesStoredRuns, RunBackend
+from pulumi_openai_run._runs.fields import RUN_FIELDS
 
 __all__ = ["ProviderError", "RunProvider"]
 

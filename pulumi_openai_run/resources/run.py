@@ -9,9 +9,9 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from .provider import RunProvider
-from .resource_args import check_args_class, constructor_doc, resource_props
-from .run_fields import RUN_FIELDS
+from pulumi_openai_run._runs.fields import RUN_FIELDS
+from pulumi_openai_run._runs.provider import RunProvider
+from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass

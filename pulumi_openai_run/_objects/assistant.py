@@ -6,13 +6,13 @@ table. ``default`` is what the API holds when an input is absent: removing an in
 
 from __future__ import annotations
 
-from .object_validators import (
+from pulumi_openai_run._core.tools import normalize_tools, validate_tools
+from pulumi_openai_run._objects.values import (
     normalize_tool_resources,
     validate_response_format,
     validate_tool_resources,
 )
-from .schema import Field, a_number, a_string, as_float, metadata_field
-from .tools import normalize_tools, validate_tools
+from pulumi_openai_run.schema import Field, a_number, a_string, as_float, metadata_field
 
 ASSISTANT_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from .base_provider import FieldTableProvider, ProviderError
-from .object_kind import ObjectKind
-from .object_mappings import ASSISTANT, MESSAGE, THREAD
+from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
+from pulumi_openai_run._objects.kind import ObjectKind
+from pulumi_openai_run._objects.mappings import ASSISTANT, MESSAGE, THREAD
 
 if TYPE_CHECKING:
-    from .object_api import ObjectApi
+    from pulumi_openai_run._objects.calls import ObjectApi
 
 __all__ = ["ApiObjectProvider", "AssistantProvider", "MessageProvider", "ProviderError", "ThreadProvider"]
 
@@ -67,7 +67,7 @@ class ApiObjectProvider(FieldTableProvider):
             raise ProviderError(problem)
 
     def _api(self) -> ObjectApi:
-        from .object_api import ObjectApi  # imports openai: only once a request is due
+        from pulumi_openai_run._objects.calls import ObjectApi  # imports openai: only once a request is due
 
         return ObjectApi(self._client(), self.KIND)
 

@@ -17,17 +17,17 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
-from . import api_calls
-from .api_calls import is_transient, outcome_unknown
-from .assistants_mapping import TOKEN_KEY, with_token
-from .errors import ApiError
-from .object_kind import ObjectKind
-from .waiting import TRANSIENT_RETRY_CEILING, Deadline
+from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY, with_token
+from pulumi_openai_run._core import calls as api_calls
+from pulumi_openai_run._core.calls import is_transient, outcome_unknown
+from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline
+from pulumi_openai_run._objects.kind import ObjectKind
 
 # openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
 # assistants_api already silences): the warning is ours to silence, for our own calls only.
 warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
-                        module=r"pulumi_openai_run\.object_api\Z")
+                        module=r"pulumi_openai_run\._objects\.calls\Z")
 
 T = TypeVar("T")
 

@@ -6,13 +6,13 @@ The single source for ``ThreadProvider.check`` and ``diff``, the mapping to the 
 
 from __future__ import annotations
 
-from .object_validators import (
+from pulumi_openai_run._objects.values import (
     normalize_messages,
     normalize_tool_resources,
     validate_messages,
     validate_tool_resources,
 )
-from .schema import Field, metadata_field
+from pulumi_openai_run.schema import Field, metadata_field
 
 THREAD_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .assistant_fields import ASSISTANT_FIELDS
-from .assistants_mapping import user_metadata
-from .message_fields import MESSAGE_FIELDS
-from .object_kind import ApiObject, ObjectKind
-from .object_validators import content_from_api, messages_to_api, normalize_tool_resources, plain, tool_resources_to_api
-from .thread_fields import THREAD_FIELDS
-from .tools import normalize_tools
+from pulumi_openai_run._apis.assistants.mapping import user_metadata
+from pulumi_openai_run._core.tools import normalize_tools
+from pulumi_openai_run._objects.assistant import ASSISTANT_FIELDS
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind
+from pulumi_openai_run._objects.message import MESSAGE_FIELDS
+from pulumi_openai_run._objects.thread import THREAD_FIELDS
+from pulumi_openai_run._objects.values import (
+    content_from_api,
+    messages_to_api,
+    normalize_tool_resources,
+    plain,
+    tool_resources_to_api,
+)
 
 
 def _common_outputs(api_object: ApiObject, object_type: str) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from .object_provider import ThreadProvider
-from .resource_args import check_args_class, constructor_doc, resource_props
-from .thread_fields import THREAD_FIELDS
+from pulumi_openai_run._objects.provider import ThreadProvider
+from pulumi_openai_run._objects.thread import THREAD_FIELDS
+from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass

@@ -11,9 +11,8 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
-from .backend import RunBackend, RunView
-from .errors import ApiError, RunFailedError, RunRequiresActionError, RunWindowElapsedError
-from .waiting import (
+from pulumi_openai_run._core.errors import ApiError, RunFailedError, RunRequiresActionError, RunWindowElapsedError
+from pulumi_openai_run._core.waiting import (
     BUSY_THREAD_CEILING,
     CANCEL_CEILING,
     TRANSIENT_RETRY_CEILING,
@@ -22,6 +21,7 @@ from .waiting import (
     WindowElapsed,
     poll_until,
 )
+from pulumi_openai_run._runs.backend import RunBackend, RunView
 
 
 def empty_details() -> dict[str, Any]:

@@ -5,14 +5,14 @@ The single source for ``MessageProvider.check`` and ``diff``, the mapping to the
 
 from __future__ import annotations
 
-from .object_validators import (
+from pulumi_openai_run._objects.values import (
     ROLES,
     normalize_attachments,
     normalize_content,
     validate_attachments,
     validate_content,
 )
-from .schema import Field, an_id, metadata_field, one_of
+from pulumi_openai_run.schema import Field, an_id, metadata_field, one_of
 
 MESSAGE_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------

@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 import openai
 
-from . import api_calls
-from . import assistants_mapping as mapping
-from .api_calls import is_transient, outcome_unknown
-from .backend import ClientBackend, RunView, merged_inputs
-from .errors import ApiError
-from .waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
+from pulumi_openai_run._apis.assistants import mapping
+from pulumi_openai_run._core import calls as api_calls
+from pulumi_openai_run._core.calls import is_transient, outcome_unknown
+from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
+from pulumi_openai_run._runs.backend import ClientBackend, RunView, merged_inputs
 
 warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
 

@@ -34,12 +34,12 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
-from . import api_calls
-from . import responses_mapping as mapping
-from .api_calls import is_transient, outcome_unknown
-from .backend import ClientBackend, RunView, merged_inputs
-from .errors import ApiError
-from .waiting import Deadline
+from pulumi_openai_run._apis.responses import mapping
+from pulumi_openai_run._core import calls as api_calls
+from pulumi_openai_run._core.calls import is_transient, outcome_unknown
+from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.waiting import Deadline
+from pulumi_openai_run._runs.backend import ClientBackend, RunView, merged_inputs
 
 T = TypeVar("T")
 

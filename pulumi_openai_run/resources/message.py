@@ -9,9 +9,9 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from .message_fields import MESSAGE_FIELDS
-from .object_provider import MessageProvider
-from .resource_args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run._objects.message import MESSAGE_FIELDS
+from pulumi_openai_run._objects.provider import MessageProvider
+from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
 
 
 @dataclass

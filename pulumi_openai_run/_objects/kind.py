@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import schema
-from .object_validators import plain
+from pulumi_openai_run import schema
+from pulumi_openai_run._objects.values import plain
 
 ApiObject = Mapping[str, Any]
 """An API object as a plain dict (``model_dump(mode="json")`` of openai's model)."""
