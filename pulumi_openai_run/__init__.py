@@ -4,7 +4,9 @@ Importing this package does not import ``openai``: the client is loaded only whe
 first talks to the API, so ``pulumi preview`` stays fast.
 """
 
-from pulumi_openai_run._objects.provider import AssistantProvider, MessageProvider, ThreadProvider
+from pulumi_openai_run._objects.assistant import AssistantProvider
+from pulumi_openai_run._objects.message import MessageProvider
+from pulumi_openai_run._objects.thread import ThreadProvider
 from pulumi_openai_run._runs.provider import RunProvider
 from pulumi_openai_run.resources.assistant import Assistant, AssistantArgs
 from pulumi_openai_run.resources.message import Message, MessageArgs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pulumi_openai_run._apis.assistants import mapping
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 
 def test_inputs_map_onto_the_create_body() -> None:
@@ -16,7 +17,7 @@ def test_inputs_map_onto_the_create_body() -> None:
     )
     assert body == {
         "assistant_id": "asst_a", "instructions": "Be brief.", "model": "gpt-4o", "max_completion_tokens": 256,
-        "temperature": 1.0, "top_p": 0.5, "metadata": {"team": "docs", mapping.TOKEN_KEY: "tok"},
+        "temperature": 1.0, "top_p": 0.5, "metadata": {"team": "docs", CREATE_TOKEN_KEY: "tok"},
         "tools": [{"type": "function", "function": {"name": "f"}}],
     }
     assert isinstance(body["max_completion_tokens"], int)
@@ -34,9 +35,9 @@ def test_no_marker_when_the_metadata_is_full() -> None:
 
 
 def test_a_lost_create_is_matched_by_marker_or_else_by_novelty() -> None:
-    marked = {"assistant_id": "asst_a", "metadata": {mapping.TOKEN_KEY: "tok"}}
-    assert mapping.matches_request({"id": "run_1", "metadata": {mapping.TOKEN_KEY: "tok"}}, marked, None)
-    assert not mapping.matches_request({"id": "run_1", "metadata": {mapping.TOKEN_KEY: "other"}}, marked, None)
+    marked = {"assistant_id": "asst_a", "metadata": {CREATE_TOKEN_KEY: "tok"}}
+    assert mapping.matches_request({"id": "run_1", "metadata": {CREATE_TOKEN_KEY: "tok"}}, marked, None)
+    assert not mapping.matches_request({"id": "run_1", "metadata": {CREATE_TOKEN_KEY: "other"}}, marked, None)
     full = {"assistant_id": "asst_a", "metadata": {f"k{i}": "v" for i in range(16)}}
     new_run = {"id": "run_2", "assistant_id": "asst_a", "metadata": full["metadata"]}
     assert mapping.matches_request(new_run, full, known_ids={"run_1"})

@@ -21,8 +21,8 @@ from pulumi_openai_run import (
     Thread,
     ThreadProvider,
 )
+from pulumi_openai_run._core.tools import normalize_tool_resources
 from pulumi_openai_run._objects.provider import ApiObjectProvider
-from pulumi_openai_run._objects.values import normalize_tool_resources
 from pulumi_openai_run.testing import FakeOpenAI
 from pulumi_openai_run.testing.engine import (
     UNKNOWN,

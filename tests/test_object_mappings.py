@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY
-from pulumi_openai_run._objects.mappings import ASSISTANT, MESSAGE, THREAD
-from pulumi_openai_run._objects.values import content_from_api
+from pulumi_openai_run._objects.assistant import ASSISTANT
+from pulumi_openai_run._objects.message import MESSAGE, content_from_api
+from pulumi_openai_run._objects.thread import THREAD
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 
 SERVER_ASSISTANT: dict[str, Any] = {
     "id": "asst_1", "object": "assistant", "created_at": 7, "model": "gpt-4o", "name": "Helper",

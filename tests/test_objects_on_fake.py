@@ -13,8 +13,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
-from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY
 from pulumi_openai_run._objects.provider import ApiObjectProvider, ProviderError
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault
 
 ProviderClass = type[ApiObjectProvider]

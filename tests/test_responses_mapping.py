@@ -10,7 +10,7 @@ import pytest
 from pulumi_openai_run import _apis as backends
 from pulumi_openai_run._apis.responses import mapping
 from pulumi_openai_run._core.tools import ToolError
-from pulumi_openai_run.schema import UNKNOWN
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, UNKNOWN
 
 IDS = {"assistant_id": "pmpt_abc", "thread_id": "conv_abc"}
 
@@ -19,7 +19,7 @@ def response(**fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "id": "resp_1", "object": "response", "created_at": 1750000000.0, "status": "completed",
         "completed_at": 1750000003, "error": None, "incomplete_details": None, "output": [],
-        "metadata": {"team": "docs", mapping.TOKEN_KEY: "abc"}, "prompt": {"id": "pmpt_abc", "version": "2"},
+        "metadata": {"team": "docs", CREATE_TOKEN_KEY: "abc"}, "prompt": {"id": "pmpt_abc", "version": "2"},
         "conversation": {"id": "conv_abc"},
         "usage": {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
                   "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15},
@@ -59,7 +59,7 @@ def test_create_params_run_the_prompt_on_the_conversation_in_the_background() ->
         "prompt": {"id": "pmpt_abc"}, "conversation": "conv_abc", "background": True, "store": True,
         "include": ["file_search_call.results", "code_interpreter_call.outputs"],
         "instructions": "Be brief.", "model": "gpt-4o", "temperature": 1.0, "top_p": 0.5,
-        "max_output_tokens": 200, "metadata": {"team": "docs", mapping.TOKEN_KEY: "tok"},
+        "max_output_tokens": 200, "metadata": {"team": "docs", CREATE_TOKEN_KEY: "tok"},
     }
     assert "max_tokens" not in params and "max_completion_tokens" not in params
 
@@ -163,7 +163,7 @@ def test_details_of_a_response_without_output() -> None:
 
 def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
     assert mapping.echoed_inputs(response()) == {**IDS, "metadata": {"team": "docs"}}
-    bare = response(metadata={mapping.TOKEN_KEY: "abc"}, prompt=None, conversation=None)
+    bare = response(metadata={CREATE_TOKEN_KEY: "abc"}, prompt=None, conversation=None)
     assert mapping.echoed_inputs(bare) == {}
 
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
-from pulumi_openai_run._apis.responses.mapping import TOKEN_KEY
 from pulumi_openai_run._runs.provider import ProviderError
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
 
 CREATE = r"/responses"

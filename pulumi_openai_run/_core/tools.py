@@ -1,4 +1,4 @@
-"""The ``tools`` input: validation and the mapping to API tool objects (pure functions).
+"""The ``tools`` and ``tool_resources`` inputs: validation and the mapping to API objects (pure functions).
 
 Two shapes are accepted for each tool:
 
@@ -16,6 +16,8 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from pulumi_openai_run.schema import an_id, extra_keys, kind_of
 
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 MAX_TOOLS = 128
@@ -163,3 +165,66 @@ def _no_other_keys(where: str, tool: Mapping[str, Any], allowed: set[str]) -> No
     extra = sorted(set(tool) - allowed)
     if extra:
         raise ToolError(f"{where} has unknown keys {extra}; allowed: {sorted(allowed)}.")
+
+
+# --- tool resources (assistants and threads) -----------------------------------------------------
+
+MAX_CODE_INTERPRETER_FILES = 20
+MAX_VECTOR_STORES = 1
+_FILE_ID = an_id("file-")
+_VECTOR_STORE_ID = an_id("vs_")
+
+
+def validate_tool_resources(value: Any) -> str | None:
+    """``{code_interpreter: {file_ids: [...]}, file_search: {vector_store_ids: [...]}}``."""
+    if not isinstance(value, Mapping):
+        return (
+            "must be a map {code_interpreter: {file_ids: [...]}, file_search: {vector_store_ids: [...]}}, "
+            f"got {kind_of(value)}."
+        )
+    problem = extra_keys(value, ("code_interpreter", "file_search"))
+    if problem:
+        return problem
+    for tool, key, limit, check in (
+        ("code_interpreter", "file_ids", MAX_CODE_INTERPRETER_FILES, _FILE_ID),
+        ("file_search", "vector_store_ids", MAX_VECTOR_STORES, _VECTOR_STORE_ID),
+    ):
+        section = value.get(tool)
+        if section is None:
+            continue
+        if not isinstance(section, Mapping):
+            return f"{tool} must be a map {{{key}: [...]}}, got {section!r}."
+        problem = extra_keys(section, (key,))
+        if problem:
+            hint = " (create the vector store first and give its id)" if "vector_stores" in section else ""
+            return f"{tool} {problem}{hint}"
+        ids = section.get(key) or []
+        if not isinstance(ids, list | tuple):
+            return f"{tool}.{key} must be a list of ids, got {kind_of(ids)}."
+        if len(ids) > limit:
+            return f"{tool}.{key} may have at most {limit}, got {len(ids)}."
+        for item in ids:
+            problem = check(item)
+            if problem:
+                return f"{tool}.{key}: each id {problem}"
+    return None
+
+TOOL_RESOURCE_SECTIONS = {"code_interpreter": "file_ids", "file_search": "vector_store_ids"}
+
+def tool_resources_to_api(value: Any) -> dict[str, Any]:
+    """The body of ``tool_resources`` with every section spelt out: the API replaces the sections it is
+    sent and keeps the others, so a section the user dropped must be sent empty to be cleared."""
+    given = dict(value or {})
+    full: dict[str, Any] = {section: {key: []} for section, key in TOOL_RESOURCE_SECTIONS.items()}
+    for section, settings in given.items():
+        full[section] = dict(settings or {})
+    return full
+
+def normalize_tool_resources(value: Any) -> Any:
+    """Without empty lists and maps, so ``{code_interpreter: {file_ids: []}}`` equals ``{}``."""
+    if isinstance(value, Mapping):
+        pruned = {str(k): normalize_tool_resources(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ({}, [], None)}
+    if isinstance(value, list | tuple):
+        return [normalize_tool_resources(v) for v in value]
+    return value

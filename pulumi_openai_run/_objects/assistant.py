@@ -1,18 +1,59 @@
-"""The ``Assistant`` resource's fields: every input is changed in place with the modify-assistant call.
+"""The ``Assistant`` resource's provider side: its fields, its values, its mapping to the API and its provider.
 
-The single source for ``AssistantProvider.check`` and ``diff``, the mapping to the API and the README's
-table. ``default`` is what the API holds when an input is absent: removing an input sends it.
+Every input changes in place with the modify-assistant call (``POST /assistants/{id}``). ``default`` is what
+the API holds when an input is absent: removing an input sends it. This table is the single source for check,
+diff, the README's table and the resource's docstrings.
 """
 
 from __future__ import annotations
 
-from pulumi_openai_run._core.tools import normalize_tools, validate_tools
-from pulumi_openai_run._objects.values import (
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_openai_run._core.json import plain
+from pulumi_openai_run._core.tools import (
     normalize_tool_resources,
-    validate_response_format,
+    normalize_tools,
+    tool_resources_to_api,
     validate_tool_resources,
+    validate_tools,
 )
-from pulumi_openai_run.schema import Field, a_number, a_string, as_float, metadata_field
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
+from pulumi_openai_run._objects.provider import ApiObjectProvider
+from pulumi_openai_run.schema import Field, a_number, a_string, as_float, extra_keys, metadata_field, user_metadata
+
+RESPONSE_FORMATS = ("text", "json_object", "json_schema")
+
+_SCHEMA_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+# --- values ------------------------------------------------------------------------------------------
+
+
+def validate_response_format(value: Any) -> str | None:
+    """``"auto"``, or ``{type: text | json_object | json_schema, json_schema: {name, schema, ...}}``."""
+    if value == "auto":
+        return None
+    allowed = f"'auto' or a map {{type: {' | '.join(RESPONSE_FORMATS)}}}"
+    if not isinstance(value, Mapping):
+        return f"must be {allowed}, got {value!r}."
+    kind = value.get("type")
+    if kind not in RESPONSE_FORMATS:
+        return f"has type {kind!r}; it must be {allowed}."
+    problem = extra_keys(value, ("type", "json_schema") if kind == "json_schema" else ("type",))
+    if problem:
+        return problem
+    if kind == "json_schema":
+        schema = value.get("json_schema")
+        if not isinstance(schema, Mapping) or not isinstance(schema.get("name"), str) or not schema["name"]:
+            return "of type json_schema needs a 'json_schema' map with a 'name' (and a 'schema')."
+        if not _SCHEMA_NAME.fullmatch(schema["name"]):
+            return (f"json_schema.name must be 1 to 64 letters, digits, '_' or '-', got {schema['name']!r}.")
+    return None
+
+
+# --- fields ------------------------------------------------------------------------------------------
 
 ASSISTANT_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
@@ -95,3 +136,35 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     Field("object", "The object type, always 'assistant'.", output=True),
     Field("created_at", "Unix time (seconds) the assistant was created.", output=True, type_name="Number"),
 )
+
+
+# --- mapping and provider ----------------------------------------------------------------------------
+
+_ASSISTANT_INPUTS = ("model", "name", "description", "instructions", "tools", "tool_resources", "temperature",
+                     "top_p", "response_format")
+
+def assistant_values(api_object: ApiObject) -> dict[str, Any]:
+    values = {name: plain(api_object.get(name)) for name in _ASSISTANT_INPUTS}
+    values["metadata"] = user_metadata(api_object.get("metadata"))
+    values["tool_resources"] = normalize_tool_resources(values["tool_resources"])
+    return values
+
+ASSISTANT = ObjectKind(
+    noun="assistant",
+    resource="Assistant",
+    fields=ASSISTANT_FIELDS,
+    id_prefix="asst_",
+    collection=lambda client: client.beta.assistants,
+    outputs=lambda api_object: common_outputs(api_object, "assistant"),
+    server_values=assistant_values,
+    to_api={"tools": normalize_tools, "temperature": float, "top_p": float, "metadata": dict,
+            "tool_resources": tool_resources_to_api},
+    import_hint="Assistant.get(name, 'asst_...')",
+)
+
+
+class AssistantProvider(ApiObjectProvider):
+    """Creates, modifies in place, refreshes and deletes OpenAI assistants."""
+
+    KIND = ASSISTANT
+    FIELDS = ASSISTANT_FIELDS

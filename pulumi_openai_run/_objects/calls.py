@@ -1,10 +1,10 @@
 """The API calls of plain objects (assistants, threads, messages), each retried where that is safe.
 
-One class for every kind: the kind (:class:`~.object_kind.ObjectKind`) says where its calls live on the
-client and what goes in a body. Every call goes through :func:`~.api_calls.call`: transient errors are
+One class for every kind: the kind (:class:`~pulumi_openai_run._objects.kind.ObjectKind`) says where its calls live on the
+client and what goes in a body. Every call goes through :func:`~pulumi_openai_run._core.calls.call`: transient errors are
 retried, any other API error becomes an :class:`~.errors.ApiError` naming the call.
 A create is not repeated blindly: after an unknown outcome (a lost response, a 5xx) it first looks for the
-object by a marker in its metadata, as a Run's create does. openai's own retries are off (``client.py``).
+object by a marker in its metadata, as a Run's create does. openai's own retries are off (``_core/client.py``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from typing import Any, TypeVar
 import openai
 from openai import OpenAI
 
-from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY, with_token
 from pulumi_openai_run._core import calls as api_calls
 from pulumi_openai_run._core.calls import is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline
 from pulumi_openai_run._objects.kind import ObjectKind
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, with_token
 
 # openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
 # assistants_api already silences): the warning is ours to silence, for our own calls only.
@@ -36,12 +37,6 @@ LOOKUP_PAGE_SIZE = 100
 _BUSY_THREAD = "while a run"
 """How the API words a refused message on a thread with an active run ("Can't add messages to thread_... while
 a run run_... is active.")."""
-
-
-def _as_dict(model: Any) -> dict[str, Any]:
-    """The API object as the server sent it: no nulls for fields it left out, and its own field names
-    (``schema``, not pydantic's ``schema_``), so what we read back compares equal to what was given."""
-    return dict(model.to_dict(mode="json"))
 
 
 class ObjectApi:
@@ -59,12 +54,12 @@ class ObjectApi:
         token: str | None = None
         if kind.lost_create == "find":
             marked = with_token(body.get("metadata"), secrets.token_hex(12))
-            if TOKEN_KEY in marked:  # no room when the user's metadata has all 16 keys
-                token, body["metadata"] = marked[TOKEN_KEY], marked
+            if CREATE_TOKEN_KEY in marked:  # no room when the user's metadata has all 16 keys
+                token, body["metadata"] = marked[CREATE_TOKEN_KEY], marked
 
         def attempt() -> dict[str, Any]:
             try:
-                return _as_dict(self._collection.create(**scope, **body))
+                return api_dict(self._collection.create(**scope, **body))
             except Exception as error:
                 if token is not None and outcome_unknown(error):
                     found = self._find(scope, token, deadline)
@@ -94,7 +89,7 @@ class ObjectApi:
         """The API object now, or ``None`` if it (or its thread) no longer exists."""
         scope = self._kind.scope_of(inputs)
         try:
-            return self._call(lambda: _as_dict(self._collection.retrieve(object_id, **scope)),
+            return self._call(lambda: api_dict(self._collection.retrieve(object_id, **scope)),
                               Deadline(TRANSIENT_RETRY_CEILING), f"retrieve {self._what(object_id, scope)}")
         except ApiError as error:
             if isinstance(error.__cause__, openai.NotFoundError):
@@ -104,7 +99,7 @@ class ObjectApi:
     def update(self, object_id: str, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         """Send the modify call with ``body``; returns the API object as changed."""
         scope = self._kind.scope_of(inputs)
-        return self._call(lambda: _as_dict(self._collection.update(object_id, **scope, **body)),
+        return self._call(lambda: api_dict(self._collection.update(object_id, **scope, **body)),
                           Deadline(TRANSIENT_RETRY_CEILING), f"update {self._what(object_id, scope)}")
 
     def delete(self, object_id: str, inputs: Mapping[str, Any]) -> None:
@@ -124,8 +119,8 @@ class ObjectApi:
         page = self._call(lambda: self._collection.list(**scope, limit=LOOKUP_PAGE_SIZE, order="desc"),
                           deadline, f"list {self._kind.noun}s")
         for item in page.data:
-            data = _as_dict(item)
-            if (data.get("metadata") or {}).get(TOKEN_KEY) == token:
+            data = api_dict(item)
+            if (data.get("metadata") or {}).get(CREATE_TOKEN_KEY) == token:
                 return data
         return None
 

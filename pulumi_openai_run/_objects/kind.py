@@ -1,4 +1,4 @@
-"""What the generic provider of plain API objects (``object_provider``) needs to know about one kind of
+"""What the generic provider of plain API objects (``_objects.provider``) needs to know about one kind of
 object, an assistant, a thread or a message: its field table, where its calls live on the client, and pure
 functions between the resource's inputs and outputs and the API's JSON.
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pulumi_openai_run import schema
-from pulumi_openai_run._objects.values import plain
+from pulumi_openai_run._core.json import plain
 
 ApiObject = Mapping[str, Any]
 """An API object as a plain dict (``model_dump(mode="json")`` of openai's model)."""
@@ -113,3 +113,8 @@ class ObjectKind:
             else:
                 result[name] = value
         return result
+
+
+def common_outputs(api_object: ApiObject, object_type: str) -> dict[str, Any]:
+    """The outputs every kind has: its object type and when it was created."""
+    return {"object": api_object.get("object", object_type), "created_at": api_object.get("created_at")}

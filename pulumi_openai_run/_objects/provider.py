@@ -1,9 +1,10 @@
-"""The dynamic providers of plain API objects: ``AssistantProvider``, ``ThreadProvider``, ``MessageProvider``.
+"""The provider every plain API object shares (assistants, threads, messages): :class:`ApiObjectProvider`.
 
-They share one shape, :class:`ApiObjectProvider`: check and diff come from the kind's field table
-(``FieldTableProvider``), and each CRUD method reads the inputs, makes one call through
-:class:`~.object_api.ObjectApi` and sets the state from the kind's pure mapping
-(:class:`~.object_kind.ObjectKind`). A new kind of object is a field table, a mapping and three lines here.
+Check and diff come from the kind's field table (``FieldTableProvider``); each CRUD method reads the inputs,
+makes one call through :class:`~pulumi_openai_run._objects.calls.ObjectApi` and sets the state from the
+kind's pure mapping (:class:`~pulumi_openai_run._objects.kind.ObjectKind`). Each resource's module
+(``assistant.py``, ``thread.py``, ``message.py``) holds its fields, values, mapping and provider class; a new
+kind of object is one such module.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._objects.kind import ObjectKind
-from pulumi_openai_run._objects.mappings import ASSISTANT, MESSAGE, THREAD
 
 if TYPE_CHECKING:
     from pulumi_openai_run._objects.calls import ObjectApi
 
-__all__ = ["ApiObjectProvider", "AssistantProvider", "MessageProvider", "ProviderError", "ThreadProvider"]
+__all__ = ["ApiObjectProvider", "ProviderError"]
 
 
 class ApiObjectProvider(FieldTableProvider):
@@ -70,24 +70,3 @@ class ApiObjectProvider(FieldTableProvider):
         from pulumi_openai_run._objects.calls import ObjectApi  # imports openai: only once a request is due
 
         return ObjectApi(self._client(), self.KIND)
-
-
-class AssistantProvider(ApiObjectProvider):
-    """Creates, modifies in place, refreshes and deletes OpenAI assistants."""
-
-    KIND = ASSISTANT
-    FIELDS = ASSISTANT.fields
-
-
-class ThreadProvider(ApiObjectProvider):
-    """Creates, modifies in place (metadata, tool resources), refreshes and deletes OpenAI threads."""
-
-    KIND = THREAD
-    FIELDS = THREAD.fields
-
-
-class MessageProvider(ApiObjectProvider):
-    """Adds a message to a thread, modifies its metadata in place, refreshes and deletes it."""
-
-    KIND = MESSAGE
-    FIELDS = MESSAGE.fields

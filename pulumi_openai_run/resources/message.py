@@ -9,8 +9,7 @@ from typing import Any, overload
 import pulumi
 import pulumi.dynamic
 
-from pulumi_openai_run._objects.message import MESSAGE_FIELDS
-from pulumi_openai_run._objects.provider import MessageProvider
+from pulumi_openai_run._objects.message import MESSAGE_FIELDS, MessageProvider
 from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
 
 

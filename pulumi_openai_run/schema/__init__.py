@@ -1,290 +1,47 @@
-"""One table of fields per resource, and the generic check/diff that derive from it.
-
-Each :class:`Field` declares once what the terraform-plugin-framework would spread over a schema,
-plan modifiers and validators: is it an input or an output, what happens when it changes (replace
-the resource, update it in place, or nothing on the server), how it is validated, what it means.
-``check``, ``diff``, the ``Run`` resource's docstrings and the README's table all read this table.
-
-Everything here is pure: no I/O, no ``openai`` import.
-"""
-
-from __future__ import annotations
-
-import difflib
-import math
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
-
-from pulumi.output import Unknown
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""What the engine sends for a value that is not known yet (during ``pulumi preview``); the
-dynamic-provider server hands it to check and diff as a ``pulumi.output.Unknown`` instance."""
-
-OnChange = Literal["replace", "update", "local"]
-"""``replace``: a new resource; ``update``: an API call in place; ``local``: state only, no API call."""
-
-Validator = Callable[[Any], "str | None"]
-"""Returns ``None`` when the value is fine, else the problem and what is allowed."""
-
-Normalizer = Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    description: str
-    output: bool = False
-    required: bool = False
-    on_change: OnChange = "replace"
-    type_name: str = "String"
-    validate: Validator | None = None
-    normalize: Normalizer | None = None
-    """Maps a value to the form compared by ``diff`` (so ``300`` and ``300.0`` are equal)."""
-    default: Any = None
-    """What the API holds when the input is absent (``None``: null). ``diff`` sees an absent input and this
-    value as equal, and an in-place update that drops the input sends it."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    property: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Diff:
-    changed: list[str]
-    replaces: list[str]
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.changed)
-
-
-def is_unknown(value: Any) -> bool:
-    """True for a value (or a value nested in it) the engine does not know yet."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, str):
-        return value == UNKNOWN
-    if isinstance(value, Mapping):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(is_unknown(v) for v in value)
-    return False
-
-
-def inputs_of(fields: Iterable[Field]) -> list[Field]:
-    return [f for f in fields if not f.output]
-
-
-def outputs_of(fields: Iterable[Field]) -> list[Field]:
-    return [f for f in fields if f.output]
-
-
-def check(fields: Iterable[Field], news: Mapping[str, Any], ignore: Iterable[str] = ()) -> list[Failure]:
-    """Every problem with ``news``, one :class:`Failure` per bad field. Unknown values pass."""
-    inputs = inputs_of(fields)
-    by_name = {f.name: f for f in inputs}
-    ignored = set(ignore)
-    failures: list[Failure] = []
-    for key in sorted(news):
-        if key in ignored or key in by_name:
-            continue
-        if key in {f.name for f in fields}:
-            failures.append(Failure(key, f"'{key}' is an output and cannot be set."))
-        else:
-            allowed = ", ".join(sorted(by_name))
-            close = difflib.get_close_matches(key, list(by_name), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            failures.append(Failure(key, f"unknown input '{key}'{hint}; the inputs are: {allowed}."))
-    for field in inputs:
-        value = news.get(field.name)
-        if value is None:
-            if field.required:
-                failures.append(Failure(field.name, f"'{field.name}' is required: {field.description}"))
-            continue
-        if is_unknown(value) or field.validate is None:
-            continue
-        problem = field.validate(value)
-        if problem:
-            failures.append(Failure(field.name, f"'{field.name}' {problem}"))
-    return failures
-
-
-def diff(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
-    """Compare the inputs in ``olds`` (prior state) with ``news``; outputs in ``olds`` are ignored.
-
-    An unknown new value counts as a change, since it may well be one.
-    """
-    changed: list[str] = []
-    replaces: list[str] = []
-    for field in inputs_of(fields):
-        old, new = olds.get(field.name), news.get(field.name)
-        if not is_unknown(new) and equivalent(field, old, new):
-            continue
-        changed.append(field.name)
-        if field.on_change == "replace":
-            replaces.append(field.name)
-    return Diff(changed, replaces)
-
-
-def equivalent(field: Field, old: Any, new: Any) -> bool:
-    """Whether two values of ``field`` mean the same to the API (absent counts as the field's default)."""
-    return bool(_comparable(field, old) == _comparable(field, new))
-
-
-def _comparable(field: Field, value: Any) -> Any:
-    if value is None:
-        value = field.default
-    if value is None:
-        return None
-    if field.normalize is not None:
-        try:
-            return field.normalize(value)
-        except (TypeError, ValueError):
-            return value
-    return value
-
-
-def echo_inputs(fields: Iterable[Field], props: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs as the user gave them, to be kept in state beside the outputs."""
-    return {f.name: props[f.name] for f in inputs_of(fields) if props.get(f.name) is not None}
-
-
-# --- validators ------------------------------------------------------------------------------------
-
-_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def an_id(prefix_hint: str) -> Validator:
-    def validate(value: Any) -> str | None:
-        if not isinstance(value, str):
-            return f"must be a string id like '{prefix_hint}abc123', got {type(value).__name__}."
-        if not _ID.fullmatch(value):
-            return (
-                f"must be a plain id of letters, digits, '_' and '-' (1 to 128 characters), "
-                f"like '{prefix_hint}abc123'; got {value!r}."
-            )
-        return None
-
-    return validate
-
-
-def a_string(max_length: int, allow_empty: bool = False) -> Validator:
-    def validate(value: Any) -> str | None:
-        if not isinstance(value, str):
-            return f"must be a string, got {type(value).__name__}."
-        if not allow_empty and not value.strip():
-            return "must not be empty."
-        if len(value) > max_length:
-            return f"must be at most {max_length} characters, got {len(value)}."
-        return None
-
-    return validate
-
-
-def shown(value: Any) -> str:
-    """A value as the user most likely wrote it: the engine sends every number as a float."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value)
-
-
-def a_number(low: float | None = None, high: float | None = None, integer: bool = False) -> Validator:
-    def validate(value: Any) -> str | None:
-        kind = "a whole number" if integer else "a number"
-        if not is_number(value):
-            return f"must be {kind}, got {shown(value)}."
-        if integer and float(value) != int(value):
-            return f"must be a whole number, got {shown(value)}."
-        if low is not None and value < low:
-            return f"must be {_range(low, high)}, got {shown(value)}."
-        if high is not None and value > high:
-            return f"must be {_range(low, high)}, got {shown(value)}."
-        return None
-
-    return validate
-
-
-def _range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"between {low:g} and {high:g}"
-    if low is not None:
-        return f"at least {low:g}"
-    return f"at most {high:g}"
-
-
-def one_of(*allowed: str) -> Validator:
-    def validate(value: Any) -> str | None:
-        if value in allowed and isinstance(value, str):
-            return None
-        return f"must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
-
-    return validate
-
-
-def a_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, got {shown(value)}."
-
-
-def as_float(value: Any) -> float:
-    return float(value)
-
-
-def as_int(value: Any) -> int:
-    return int(value)
-
-
-METADATA_MAX_KEYS = 16
-METADATA_MAX_KEY_LENGTH = 64
-METADATA_MAX_VALUE_LENGTH = 512
-
-
-def a_metadata_map(max_keys: int = METADATA_MAX_KEYS, reserved: tuple[str, ...] = ()) -> Validator:
-    def validate(value: Any) -> str | None:
-        if not isinstance(value, Mapping):
-            return f"must be a map of strings to strings, got {type(value).__name__}."
-        taken = sorted(set(value) & set(reserved))
-        if taken:
-            return f"may not use the key {taken[0]!r}: the provider keeps it to find a run again."
-        if len(value) > max_keys:
-            return f"may have at most {max_keys} keys, got {len(value)}."
-        for key, item in value.items():
-            if not isinstance(key, str) or not key or len(key) > METADATA_MAX_KEY_LENGTH:
-                return f"keys must be 1 to {METADATA_MAX_KEY_LENGTH} characters; {key!r} is not."
-            if not isinstance(item, str):
-                return f"values must be strings; {key!r} is {shown(item)}."
-            if len(item) > METADATA_MAX_VALUE_LENGTH:
-                return (
-                    f"values must be at most {METADATA_MAX_VALUE_LENGTH} characters; "
-                    f"{key!r} has {len(item)}."
-                )
-        return None
-
-    return validate
-
-
-CREATE_TOKEN_KEY = "pulumi_create_token"
-"""The metadata key of the marker a create carries, to find its object again when the response is
-lost; reserved, so users may not set it."""
-
-
-def metadata_field(description: str) -> Field:
-    """The ``metadata`` input every resource has: the API's limits, updated in place, empty = absent."""
-    return Field(
-        "metadata",
-        description,
-        on_change="update",
-        type_name="Map of String",
-        validate=a_metadata_map(reserved=(CREATE_TOKEN_KEY,)),
-        normalize=dict,
-        default={},
-    )
+"""The field-table mechanism: one :class:`Field` per input or output of a resource, and the check, diff,
+validators and docs that derive from a table of them. Pure: no I/O, no ``openai`` import."""
+
+from pulumi_openai_run.schema.metadata import (
+    CREATE_TOKEN_KEY,
+    METADATA_MAX_KEYS,
+    a_metadata_map,
+    metadata_field,
+    user_metadata,
+    with_token,
+)
+from pulumi_openai_run.schema.table import (
+    UNKNOWN,
+    Diff,
+    Failure,
+    Field,
+    Normalizer,
+    OnChange,
+    Validator,
+    check,
+    diff,
+    echo_inputs,
+    equivalent,
+    inputs_of,
+    is_unknown,
+    outputs_of,
+)
+from pulumi_openai_run.schema.validators import (
+    a_bool,
+    a_number,
+    a_string,
+    an_id,
+    as_float,
+    as_int,
+    extra_keys,
+    is_number,
+    kind_of,
+    one_of,
+    shown,
+)
+
+__all__ = [
+    "CREATE_TOKEN_KEY", "METADATA_MAX_KEYS", "UNKNOWN", "Diff", "Failure", "Field", "Normalizer", "OnChange",
+    "Validator", "a_bool", "a_metadata_map", "a_number", "a_string", "an_id", "as_float", "as_int", "check",
+    "diff", "echo_inputs", "equivalent", "extra_keys", "inputs_of", "is_number", "is_unknown", "kind_of",
+    "metadata_field", "one_of", "outputs_of", "shown", "user_metadata", "with_token",
+]

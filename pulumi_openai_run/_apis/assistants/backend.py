@@ -20,8 +20,10 @@ from pulumi_openai_run._apis.assistants import mapping
 from pulumi_openai_run._core import calls as api_calls
 from pulumi_openai_run._core.calls import is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
 from pulumi_openai_run._runs.backend import ClientBackend, RunView, merged_inputs
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
 
@@ -34,12 +36,6 @@ _BUSY_THREAD = "already has an active run"
 
 def is_busy_thread(error: BaseException) -> bool:
     return isinstance(error, openai.BadRequestError) and _BUSY_THREAD in str(error.message)
-
-
-def _as_dict(model: Any) -> dict[str, Any]:
-    """The API object as the server sent it: no nulls for fields it left out, and its own field names
-    (``schema``, not pydantic's ``schema_``), so what we read back compares equal to what was given."""
-    return dict(model.to_dict(mode="json"))
 
 
 def _view(run: Mapping[str, Any], poll_after: float | None = None,
@@ -73,7 +69,7 @@ class AssistantsBackend(ClientBackend):
 
     def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         created, _ = self._create_exactly_once(
-            inputs, deadline, lambda params: _view(_as_dict(self._runs(deadline).create(inputs["thread_id"], **params)))
+            inputs, deadline, lambda params: _view(api_dict(self._runs(deadline).create(inputs["thread_id"], **params)))
         )
         return created
 
@@ -112,7 +108,7 @@ class AssistantsBackend(ClientBackend):
         def lookup(within: Deadline) -> RunView | None:
             page = self._call(lambda: self._runs(within).list(thread_id, limit=20, order="desc"), within, "list runs")
             for run in page.data:
-                data = _as_dict(run)
+                data = api_dict(run)
                 if mapping.matches_request(data, params, known):
                     return _view(data)
             return None
@@ -152,9 +148,9 @@ class AssistantsBackend(ClientBackend):
             for event in stream:
                 name = str(event.event)
                 if name.startswith("thread.run.") and not name.startswith("thread.run.step"):
-                    run = _as_dict(event.data)
+                    run = api_dict(event.data)
                 elif name == "thread.message.completed":
-                    messages.append(_as_dict(event.data))
+                    messages.append(api_dict(event.data))
                 if run is not None and (run["status"] not in self.active or run["status"] == "requires_action"):
                     break
                 if deadline.expired():
@@ -173,7 +169,7 @@ class AssistantsBackend(ClientBackend):
         """The create body with a fresh marker; with no room for one (16 metadata keys), the ids of
         the thread's recent runs, so that a run made by a lost request can still be told apart."""
         params = mapping.create_params(inputs, secrets.token_hex(12))
-        if mapping.TOKEN_KEY in (params.get("metadata") or {}):
+        if CREATE_TOKEN_KEY in (params.get("metadata") or {}):
             return params, None
         recent = self._call(
             lambda: self._runs(deadline).list(inputs["thread_id"], limit=100, order="desc"), deadline, "list runs"
@@ -192,7 +188,7 @@ class AssistantsBackend(ClientBackend):
             raw = self._runs(deadline).with_raw_response.retrieve(run_id, thread_id=inputs["thread_id"])
             hint = raw.headers.get("openai-poll-after-ms")
             poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
-            return _view(_as_dict(raw.parse()), poll_after=poll_after)
+            return _view(api_dict(raw.parse()), poll_after=poll_after)
 
         try:
             return self._call(retrieve, deadline, f"retrieve run {run_id}")
@@ -205,7 +201,7 @@ class AssistantsBackend(ClientBackend):
         thread_id = inputs["thread_id"]
         try:
             return self._call(
-                lambda: _view(_as_dict(self._runs(deadline).cancel(run_id, thread_id=thread_id))),
+                lambda: _view(api_dict(self._runs(deadline).cancel(run_id, thread_id=thread_id))),
                 deadline, f"cancel run {run_id}",
             )
         except ApiError as error:
@@ -219,7 +215,7 @@ class AssistantsBackend(ClientBackend):
     def set_metadata(self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str],
                      deadline: Deadline) -> RunView:
         return self._call(
-            lambda: _view(_as_dict(
+            lambda: _view(api_dict(
                 self._runs(deadline).update(run_id, thread_id=inputs["thread_id"], metadata=dict(metadata))
             )),
             deadline, f"update the metadata of run {run_id}",
@@ -255,7 +251,7 @@ class AssistantsBackend(ClientBackend):
         after: Any = openai.omit
         while True:
             page = self._call(partial(fetch, after), deadline, what)
-            items.extend(_as_dict(item) for item in page.data)
+            items.extend(api_dict(item) for item in page.data)
             if not page.has_more or not page.data:
                 return items
             after = page.data[-1].id

@@ -10,11 +10,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_openai_run._core.json import without_nulls
 from pulumi_openai_run._core.tools import normalize_tools
-from pulumi_openai_run.schema import CREATE_TOKEN_KEY, METADATA_MAX_KEYS
-
-TOKEN_KEY = CREATE_TOKEN_KEY
-"""Metadata key of the marker that finds a run again when its create response was lost."""
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, user_metadata, with_token
 
 ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 SUCCEEDED = frozenset({"completed", "incomplete"})
@@ -53,18 +51,6 @@ def common_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any
     return params
 
 
-def with_token(metadata: Mapping[str, str] | None, token: str | None) -> dict[str, str]:
-    result = dict(metadata or {})
-    if token is not None and len(result) < METADATA_MAX_KEYS:
-        result[TOKEN_KEY] = token
-    return result
-
-
-def user_metadata(metadata: Mapping[str, str] | None) -> dict[str, str]:
-    """The run's metadata without our create marker."""
-    return {k: v for k, v in (metadata or {}).items() if k != TOKEN_KEY}
-
-
 def matches_request(run: Mapping[str, Any], params: Mapping[str, Any], known_ids: set[str] | None) -> bool:
     """Whether ``run`` is the one a create with ``params`` made (used when the response was lost).
 
@@ -73,8 +59,8 @@ def matches_request(run: Mapping[str, Any], params: Mapping[str, Any], known_ids
     thread's runs listed just before the create was sent.
     """
     wanted = params.get("metadata") or {}
-    if TOKEN_KEY in wanted:
-        return (run.get("metadata") or {}).get(TOKEN_KEY) == wanted[TOKEN_KEY]
+    if CREATE_TOKEN_KEY in wanted:
+        return (run.get("metadata") or {}).get(CREATE_TOKEN_KEY) == wanted[CREATE_TOKEN_KEY]
     return (
         known_ids is not None
         and run.get("id") not in known_ids
@@ -93,9 +79,9 @@ def run_outputs(run: Mapping[str, Any]) -> dict[str, Any]:
         "started_at": run.get("started_at"),
         "completed_at": run.get("completed_at"),
         "usage": {k: usage[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens") if k in usage},
-        "last_error": _plain(run.get("last_error")),
-        "incomplete_details": _plain(run.get("incomplete_details")),
-        "required_action": _plain(run.get("required_action")),
+        "last_error": without_nulls(run.get("last_error")),
+        "incomplete_details": without_nulls(run.get("incomplete_details")),
+        "required_action": without_nulls(run.get("required_action")),
     }
 
 
@@ -175,11 +161,3 @@ def _add(found: set[str], file_id: Any) -> None:
     if isinstance(file_id, str) and file_id:
         found.add(file_id)
 
-
-def _plain(value: Any) -> Any:
-    """A JSON-able value for state, with nulls dropped from maps (Pulumi maps dislike nulls)."""
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

@@ -38,8 +38,10 @@ from pulumi_openai_run._apis.responses import mapping
 from pulumi_openai_run._core import calls as api_calls
 from pulumi_openai_run._core.calls import is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import Deadline
 from pulumi_openai_run._runs.backend import ClientBackend, RunView, merged_inputs
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 T = TypeVar("T")
 
@@ -53,13 +55,6 @@ class LostCreateError(ApiError):
 
 def is_locked(error: BaseException) -> bool:
     return isinstance(error, openai.APIStatusError) and getattr(error, "code", None) == LOCKED
-
-
-def _json(model: Any) -> dict[str, Any]:
-    """The object as the API sent it (openai's models keep their JSON names and unset fields out)."""
-    if hasattr(model, "to_dict"):
-        return dict(model.to_dict(mode="json"))
-    return dict(model)
 
 
 def _view(response: Mapping[str, Any], poll_after: float | None = None) -> RunView:
@@ -92,7 +87,7 @@ class ResponsesBackend(ClientBackend):
 
     def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
         created = self._create_exactly_once(
-            inputs, deadline, lambda params: _view(_json(self._responses(deadline).create(**params)))
+            inputs, deadline, lambda params: _view(api_dict(self._responses(deadline).create(**params)))
         )
         return self._remember(created)
 
@@ -113,7 +108,7 @@ class ResponsesBackend(ClientBackend):
         """``send(params)`` until it succeeds, never making a second response (see the module docs)."""
         conversation = str(inputs["thread_id"])
         params = mapping.create_params(inputs, secrets.token_hex(12))
-        token = (params.get("metadata") or {}).get(mapping.TOKEN_KEY)
+        token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
         if token_out is not None:
             token_out.append(token)
         unsure = False
@@ -159,7 +154,7 @@ class ResponsesBackend(ClientBackend):
     @staticmethod
     def _lost(conversation: str, token: str | None, what: str) -> LostCreateError:
         marker = (
-            f"by its metadata {mapping.TOKEN_KEY}={token}" if token
+            f"by its metadata {CREATE_TOKEN_KEY}={token}" if token
             else "by its time and metadata (it has no marker: the metadata already had 16 keys)"
         )
         return LostCreateError(
@@ -174,7 +169,7 @@ class ResponsesBackend(ClientBackend):
         view: RunView | None = None
         try:
             for event in stream:
-                response = _json(event).get("response")
+                response = api_dict(event).get("response")
                 if isinstance(response, Mapping) and response.get("id"):
                     view = _view(response)
                     if view.status not in self.active:
@@ -194,7 +189,7 @@ class ResponsesBackend(ClientBackend):
             raw = self._responses(deadline).with_raw_response.retrieve(run_id, include=list(mapping.INCLUDE))
             hint = raw.headers.get("openai-poll-after-ms")
             poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
-            return _view(_json(raw.parse()), poll_after=poll_after)
+            return _view(api_dict(raw.parse()), poll_after=poll_after)
 
         try:
             return self._remember(self._call(retrieve, deadline, f"retrieve response {run_id}"))
@@ -208,7 +203,7 @@ class ResponsesBackend(ClientBackend):
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
         try:
-            view = self._call(lambda: _view(_json(self._responses(deadline).cancel(run_id))), deadline,
+            view = self._call(lambda: _view(api_dict(self._responses(deadline).cancel(run_id))), deadline,
                               f"cancel response {run_id}")
         except ApiError as error:
             cause = error.__cause__

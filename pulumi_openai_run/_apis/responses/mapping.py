@@ -12,12 +12,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# The create marker is the same on both APIs, and hidden from the metadata output on both.
-from pulumi_openai_run._apis.assistants.mapping import TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run._apis.assistants.mapping import common_params
-from pulumi_openai_run._apis.assistants.mapping import user_metadata as user_metadata
 from pulumi_openai_run._core.tools import ToolError, normalize_tools, validate_tools
-from pulumi_openai_run.schema import is_number
+from pulumi_openai_run.schema import is_number, user_metadata
 
 ACTIVE = frozenset({"queued", "in_progress"})
 SUCCEEDED = frozenset({"completed", "incomplete"})

@@ -1,0 +1,156 @@
+"""One table of fields per resource, and the generic check/diff that derive from it.
+
+Each :class:`Field` declares once what the terraform-plugin-framework would spread over a schema,
+plan modifiers and validators: is it an input or an output, what happens when it changes (replace
+the resource, update it in place, or nothing on the server), how it is validated, what it means.
+``check``, ``diff``, the resources' docstrings and the README's tables all read these tables.
+
+Everything here is pure: no I/O, no ``openai`` import.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pulumi.output import Unknown
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""What the engine sends for a value that is not known yet (during ``pulumi preview``); the
+dynamic-provider server hands it to check and diff as a ``pulumi.output.Unknown`` instance."""
+
+
+OnChange = Literal["replace", "update", "local"]
+"""``replace``: a new resource; ``update``: an API call in place; ``local``: state only, no API call."""
+
+
+Validator = Callable[[Any], "str | None"]
+"""Returns ``None`` when the value is fine, else the problem and what is allowed."""
+
+
+Normalizer = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    description: str
+    output: bool = False
+    required: bool = False
+    on_change: OnChange = "replace"
+    type_name: str = "String"
+    validate: Validator | None = None
+    normalize: Normalizer | None = None
+    """Maps a value to the form compared by ``diff`` (so ``300`` and ``300.0`` are equal)."""
+    default: Any = None
+    """What the API holds when the input is absent (``None``: null). ``diff`` sees an absent input and this
+    value as equal, and an in-place update that drops the input sends it."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    property: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    changed: list[str]
+    replaces: list[str]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changed)
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value (or a value nested in it) the engine does not know yet."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def inputs_of(fields: Iterable[Field]) -> list[Field]:
+    return [f for f in fields if not f.output]
+
+
+def outputs_of(fields: Iterable[Field]) -> list[Field]:
+    return [f for f in fields if f.output]
+
+
+def check(fields: Iterable[Field], news: Mapping[str, Any], ignore: Iterable[str] = ()) -> list[Failure]:
+    """Every problem with ``news``, one :class:`Failure` per bad field. Unknown values pass."""
+    inputs = inputs_of(fields)
+    by_name = {f.name: f for f in inputs}
+    ignored = set(ignore)
+    failures: list[Failure] = []
+    for key in sorted(news):
+        if key in ignored or key in by_name:
+            continue
+        if key in {f.name for f in fields}:
+            failures.append(Failure(key, f"'{key}' is an output and cannot be set."))
+        else:
+            allowed = ", ".join(sorted(by_name))
+            close = difflib.get_close_matches(key, list(by_name), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            failures.append(Failure(key, f"unknown input '{key}'{hint}; the inputs are: {allowed}."))
+    for field in inputs:
+        value = news.get(field.name)
+        if value is None:
+            if field.required:
+                failures.append(Failure(field.name, f"'{field.name}' is required: {field.description}"))
+            continue
+        if is_unknown(value) or field.validate is None:
+            continue
+        problem = field.validate(value)
+        if problem:
+            failures.append(Failure(field.name, f"'{field.name}' {problem}"))
+    return failures
+
+
+def diff(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+    """Compare the inputs in ``olds`` (prior state) with ``news``; outputs in ``olds`` are ignored.
+
+    An unknown new value counts as a change, since it may well be one.
+    """
+    changed: list[str] = []
+    replaces: list[str] = []
+    for field in inputs_of(fields):
+        old, new = olds.get(field.name), news.get(field.name)
+        if not is_unknown(new) and equivalent(field, old, new):
+            continue
+        changed.append(field.name)
+        if field.on_change == "replace":
+            replaces.append(field.name)
+    return Diff(changed, replaces)
+
+
+def equivalent(field: Field, old: Any, new: Any) -> bool:
+    """Whether two values of ``field`` mean the same to the API (absent counts as the field's default)."""
+    return bool(_comparable(field, old) == _comparable(field, new))
+
+
+def _comparable(field: Field, value: Any) -> Any:
+    if value is None:
+        value = field.default
+    if value is None:
+        return None
+    if field.normalize is not None:
+        try:
+            return field.normalize(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def echo_inputs(fields: Iterable[Field], props: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the user gave them, to be kept in state beside the outputs."""
+    return {f.name: props[f.name] for f in inputs_of(fields) if props.get(f.name) is not None}
