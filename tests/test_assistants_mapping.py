@@ -69,7 +69,7 @@ def test_details_steps_oldest_first_files_and_reply() -> None:
             {"type": "image_file", "image_file": {"file_id": "file-img"}},
         ],
     }]
-    details = mapping.detail_outputs(steps, messages)
+    details = mapping.details(steps, messages).outputs()
     assert [s["id"] for s in details["steps"]] == ["step_1", "step_2"]
     assert json.loads(details["steps"][1]["details"]) == steps[0]["step_details"]
     assert set(details["steps"][0]) == {"created_at", "details", "id", "object", "status", "type"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import MagicMock
+from unittest.mock import ANY, MagicMock
 
 import pytest
 from openai.types.beta.threads import Message, Run
@@ -55,7 +55,7 @@ DONE = {"usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
 def client(mocker: MockerFixture, stepped_clock: Any) -> MagicMock:
     """A mocked openai client that the provider gets instead of a real one."""
     fake = MagicMock(name="OpenAI")
-    fake.with_options.return_value = fake  # per-request timeouts: the same mocked client
+    fake.timeout = 60.0  # openai:requestTimeout, the cap of every request's timeout
     mocker.patch("pulumi_openai_run._core.client.build_client", return_value=fake)
     monkey_env = {"OPENAI_API_KEY": "sk-test-key"}
     mocker.patch.dict("os.environ", monkey_env)
@@ -124,7 +124,7 @@ def test_requires_action_cancels_then_fails(client: MagicMock) -> None:
     client.beta.threads.runs.cancel.return_value = a_run("cancelling")
     with pytest.raises(ProviderError, match=r"requires action.*get_weather.*cancelled"):
         RunProvider().create({**INPUTS, "completion_window": 60.0})
-    client.beta.threads.runs.cancel.assert_called_once_with("run_1", thread_id="thread_t")
+    client.beta.threads.runs.cancel.assert_called_once_with("run_1", thread_id="thread_t", timeout=ANY)
 
 
 def test_an_elapsed_window_cancels_then_fails_naming_run_and_window(client: MagicMock, stepped_clock: Any) -> None:
@@ -166,7 +166,8 @@ def test_update_changes_metadata_in_place(client: MagicMock) -> None:
     olds = {**INPUTS, "metadata": {"team": "docs"}, "status": "completed", "steps": [], "reply": "x",
             "file_ids": [], "message_ids": []}
     result = RunProvider().update("run_1", olds, {**INPUTS, "metadata": {"team": "ops"}})
-    client.beta.threads.runs.update.assert_called_once_with("run_1", thread_id="thread_t", metadata={"team": "ops"})
+    client.beta.threads.runs.update.assert_called_once_with("run_1", thread_id="thread_t", metadata={"team": "ops"},
+                                                             timeout=ANY)
     assert result.outs is not None and result.outs["metadata"] == {"team": "ops"}
     client.beta.threads.runs.create.assert_not_called()
 
@@ -183,7 +184,7 @@ def test_delete_cancels_an_active_run_and_waits(client: MagicMock) -> None:
     statuses(client, a_run("in_progress"), a_run("cancelling"), a_run("cancelled"))
     client.beta.threads.runs.cancel.return_value = a_run("cancelling")
     RunProvider().delete("run_1", {**INPUTS, "status": "in_progress"})
-    client.beta.threads.runs.cancel.assert_called_once_with("run_1", thread_id="thread_t")
+    client.beta.threads.runs.cancel.assert_called_once_with("run_1", thread_id="thread_t", timeout=ANY)
     assert client.beta.threads.runs.with_raw_response.retrieve.call_count == 3
 
 
@@ -207,12 +208,14 @@ def test_no_request_may_outlast_the_window(client: MagicMock, stepped_clock: Any
     statuses(client, *[a_run("in_progress")] * 8, a_run("completed", **DONE))
     started = stepped_clock.now
     timeouts: list[tuple[float, float]] = []
+    retrieve = client.beta.threads.runs.with_raw_response.retrieve
+    answers = retrieve.side_effect
 
-    def with_options(**options: Any) -> MagicMock:
-        timeouts.append((stepped_clock.now - started, options["timeout"]))
-        return client
+    def timed(*args: Any, timeout: float, **kwargs: Any) -> Any:
+        timeouts.append((stepped_clock.now - started, timeout))
+        return next(answers)
 
-    client.with_options.side_effect = with_options
+    retrieve.side_effect = timed
     RunProvider().create({**INPUTS, "completion_window": 8.5})
     waiting_requests = [(at, timeout) for at, timeout in timeouts if at < 8.5]
     assert waiting_requests, "the provider made no request while waiting"

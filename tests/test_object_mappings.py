@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_openai_run._objects.assistant import ASSISTANT
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind
 from pulumi_openai_run._objects.message import MESSAGE, content_from_api
 from pulumi_openai_run._objects.thread import THREAD
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
+from pulumi_openai_run.schema import refreshed_inputs
 
 SERVER_ASSISTANT: dict[str, Any] = {
     "id": "asst_1", "object": "assistant", "created_at": 7, "model": "gpt-4o", "name": "Helper",
@@ -16,6 +18,11 @@ SERVER_ASSISTANT: dict[str, Any] = {
     "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
     "tool_resources": {"code_interpreter": {"file_ids": []}}, "metadata": {"team": "docs", TOKEN_KEY: "abc"},
 }
+
+
+
+def refreshed(kind: ObjectKind, api_object: ApiObject, inputs: dict[str, Any]) -> dict[str, Any]:
+    return refreshed_inputs(kind.fields, inputs, kind.server_values(api_object))
 
 
 def test_a_create_sends_what_was_given_in_the_apis_shape() -> None:
@@ -56,18 +63,18 @@ def test_refresh_keeps_the_users_spelling_when_the_server_holds_the_same() -> No
     inputs = {"model": "gpt-4o", "name": "Helper", "temperature": 1,
               "tools": [{"type": "function", "name": "f", "parameters": '{"type": "object"}'}],
               "metadata": {"team": "docs"}}
-    assert ASSISTANT.state_inputs(SERVER_ASSISTANT, inputs) == inputs
+    assert refreshed(ASSISTANT, SERVER_ASSISTANT, inputs) == inputs
 
 
 def test_refresh_records_drift_and_drops_what_the_server_reset() -> None:
     inputs = {"model": "gpt-4o", "name": "Helper", "top_p": 0.5, "metadata": {"team": "docs"}}
     server = {**SERVER_ASSISTANT, "model": "gpt-4.1", "instructions": "Set by hand.", "tools": []}
-    assert ASSISTANT.state_inputs(server, inputs) == {"model": "gpt-4.1", "name": "Helper",
+    assert refreshed(ASSISTANT, server, inputs) == {"model": "gpt-4.1", "name": "Helper",
                                                       "metadata": {"team": "docs"}, "instructions": "Set by hand."}
 
 
 def test_import_reads_every_input_that_is_not_the_apis_default() -> None:
-    assert ASSISTANT.state_inputs(SERVER_ASSISTANT, {}) == {
+    assert refreshed(ASSISTANT, SERVER_ASSISTANT, {}) == {
         "model": "gpt-4o", "name": "Helper", "metadata": {"team": "docs"},
         "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
     }
@@ -82,8 +89,8 @@ def test_a_messages_content_comes_back_in_the_inputs_spelling() -> None:
               "metadata": {TOKEN_KEY: "abc"}}
     given = {"thread_id": "thread_1", "content": [{"type": "text", "text": "Hi"},
                                                   {"type": "image_file", "image_file": {"file_id": "file-1"}}]}
-    assert MESSAGE.state_inputs(server, given) == given
-    assert MESSAGE.state_inputs(server, {"thread_id": "thread_1"}) == {
+    assert refreshed(MESSAGE, server, given) == given
+    assert refreshed(MESSAGE, server, {"thread_id": "thread_1"}) == {
         "thread_id": "thread_1", "content": [{"type": "text", "text": "Hi"}, image]}
 
 

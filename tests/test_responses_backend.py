@@ -36,9 +36,9 @@ def backend(stream: Stream, sent: list[dict[str, Any]]) -> ResponsesBackend:
     client = SimpleNamespace(
         responses=SimpleNamespace(create=create),
         conversations=SimpleNamespace(items=SimpleNamespace(list=lambda *a, **k: SimpleNamespace(data=[]))),
+        timeout=60.0,
     )
-    client.with_options = lambda **options: client  # per-request timeouts: the same stub
-    return ResponsesBackend(client, 60.0)  # type: ignore[arg-type]
+    return ResponsesBackend(client)  # type: ignore[arg-type]
 
 
 def event(kind: str, status: str) -> dict[str, Any]:

@@ -91,7 +91,8 @@ def test_code_interpreter_gets_an_automatic_container_and_file_search_is_refused
 
 
 def test_input_problems_only_what_the_responses_api_adds() -> None:
-    problems = dict(mapping.input_problems({**IDS, "tools": [{"type": "file_search"}], "max_tokens": 8.0}))
+    found = mapping.input_problems({**IDS, "tools": [{"type": "file_search"}], "max_tokens": 8.0})
+    problems = {failure.property: failure.reason for failure in found}
     assert set(problems) == {"tools", "max_tokens"}
     assert "at least 16" in problems["max_tokens"] and problems["tools"].startswith("'tools'")
     # what the field table's validators refuse anyway is left to them (no second failure)
@@ -129,7 +130,7 @@ def test_run_outputs_of_failed_incomplete_and_running_responses() -> None:
 ])
 def test_statuses_fall_into_the_lifecycle_sets(status: str, expected: str) -> None:
     assert mapping.lifecycle_status(response(status=status)) == expected
-    sets = [mapping.ACTIVE, mapping.SUCCEEDED, mapping.FAILED]
+    sets = [mapping.ACTIVE, mapping.SUCCEEDED, mapping.FINISHED - mapping.SUCCEEDED]
     assert sum(status in s for s in sets) == 1
 
 
@@ -145,7 +146,7 @@ def test_a_response_that_ends_calling_functions_requires_action() -> None:
 
 
 def test_details_from_the_output_items() -> None:
-    details = mapping.detail_outputs(response(output=[CODE, FILE_SEARCH, MESSAGE]))
+    details = mapping.details(response(output=[CODE, FILE_SEARCH, MESSAGE])).outputs()
     assert [s["type"] for s in details["steps"]] == ["code_interpreter_call", "file_search_call", "message"]
     assert [s["id"] for s in details["steps"]] == ["ci_1", "fs_1", "msg_1"]
     first = details["steps"][0]
@@ -157,14 +158,14 @@ def test_details_from_the_output_items() -> None:
 
 
 def test_details_of_a_response_without_output() -> None:
-    assert mapping.detail_outputs(response(output=[])) == {"steps": [], "file_ids": [], "reply": "",
+    assert mapping.details(response(output=[])).outputs() == {"steps": [], "file_ids": [], "reply": "",
                                                           "message_ids": []}
 
 
 def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
-    assert mapping.echoed_inputs(response()) == {**IDS, "metadata": {"team": "docs"}}
+    assert mapping.server_values(response()) == {**IDS, "metadata": {"team": "docs"}}
     bare = response(metadata={CREATE_TOKEN_KEY: "abc"}, prompt=None, conversation=None)
-    assert mapping.echoed_inputs(bare) == {}
+    assert mapping.server_values(bare) == {}
 
 
 # --- which API ---------------------------------------------------------------------------------
@@ -181,7 +182,7 @@ def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
     ({"assistant_id": "a-1", "thread_id": "t-1", "api": "responses"}, None, "responses"),
 ])
 def test_the_api_comes_from_api_else_the_ids(inputs: dict[str, Any], run_id: str | None, api: str) -> None:
-    assert backends.api_for(inputs, run_id) == api
+    assert backends.api_for(inputs, run_id).name == api
 
 
 @pytest.mark.parametrize(("inputs", "fields"), [

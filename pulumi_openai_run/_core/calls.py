@@ -1,17 +1,36 @@
-"""One API call, made safely: which errors are worth repeating, how long to wait, and the error a
-user sees when it still fails. Every backend and object API calls through here (it imports openai)."""
+"""One API call, made safely: which errors are worth repeating, how long to wait, how long one request may
+take, and the error a user sees when it still fails. Every API call of the package goes through
+:func:`call` (this module imports openai)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import openai
 
+from pulumi_openai_run._core.client import DEFAULT_REQUEST_TIMEOUT
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
 
 T = TypeVar("T")
+
+Request = Callable[[float], T]
+"""One request, given the timeout (seconds) it may take: ``lambda timeout: client.x.create(..., timeout=timeout)``."""
+
+MIN_REQUEST_TIMEOUT = 1.0
+"""The least time one request is given, even when the deadline is nearer."""
+
+
+def silence_api_deprecations() -> None:
+    """openai marks the Assistants API's methods deprecated (a bare "deprecated", or "The Assistants API is
+    deprecated ..."): those warnings are ours to silence, for our own calls only, not the user's to see."""
+    warnings.filterwarnings("ignore", message=r"(The Assistants API is deprecated|deprecated\Z)",
+                            category=DeprecationWarning, module=r"pulumi_openai_run\.")
+
+
+silence_api_deprecations()
 
 
 def is_transient(error: BaseException) -> bool:
@@ -45,18 +64,41 @@ def retry_after(error: BaseException) -> float | None:
     return None
 
 
-def call(action: Callable[[], T], deadline: Deadline, what: str,
+def call(request: Request[T], deadline: Deadline, what: str, cap: float,
          retryable: Callable[[BaseException], bool] = is_transient,
          ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
-    """``action()``, repeated on ``retryable`` errors within ``deadline`` (and ``ceiling`` seconds);
-    any API error that remains becomes an :class:`ApiError` saying what could not be done."""
+    """``request(timeout)``, repeated on ``retryable`` errors within ``deadline`` (and ``ceiling`` seconds);
+    any API error that remains becomes an :class:`ApiError` saying what could not be done.
+
+    Each attempt's timeout is ``cap`` (the client's own, from ``openai:requestTimeout``) cut to what is left
+    of ``deadline``, so that a hung request cannot carry a wait past the completion_window.
+    """
     bound = deadline.capped(ceiling) if ceiling is not None else deadline
+
+    def attempt() -> T:
+        return request(min(cap, max(MIN_REQUEST_TIMEOUT, deadline.remaining())))
+
     try:
-        return with_retries(action, bound, retryable, retry_after)
+        return with_retries(attempt, bound, retryable, retry_after)
     except openai.APIStatusError as error:
         raise api_error(what, error) from error
     except openai.APIConnectionError as error:
         raise connection_error(what, error) from error
+
+
+class Caller:
+    """:func:`call` for one client: the cap of each request's timeout is the client's own (from
+    ``openai:requestTimeout``), so it is handed over once, with the client."""
+
+    def __init__(self, client: openai.OpenAI) -> None:
+        self.client = client
+        timeout = client.timeout
+        self._cap = float(timeout) if isinstance(timeout, int | float) else DEFAULT_REQUEST_TIMEOUT
+
+    def __call__(self, request: Request[T], deadline: Deadline, what: str,
+                 retryable: Callable[[BaseException], bool] = is_transient,
+                 ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
+        return call(request, deadline, what, self._cap, retryable, ceiling)
 
 
 def api_error(what: str, error: openai.APIStatusError) -> ApiError:

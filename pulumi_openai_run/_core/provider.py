@@ -108,12 +108,6 @@ class FieldTableProvider(ResourceProvider):
                 self._client_cache = build_client(self._settings)
             return self._client_cache
 
-    @property
-    def _request_timeout(self) -> float:
-        self._client()
-        assert self._settings is not None
-        return self._settings.request_timeout
-
     def _guarded(self, action: Callable[[], T]) -> T:
         """Run ``action``; any error leaves with its message only, the API key masked."""
         try:

@@ -1,8 +1,8 @@
 """The API calls of plain objects (assistants, threads, messages), each retried where that is safe.
 
-One class for every kind: the kind (:class:`~pulumi_openai_run._objects.kind.ObjectKind`) says where its calls live on the
-client and what goes in a body. Every call goes through :func:`~pulumi_openai_run._core.calls.call`: transient errors are
-retried, any other API error becomes an :class:`~.errors.ApiError` naming the call.
+One class for every kind: the kind (:class:`~pulumi_openai_run._objects.kind.ObjectKind`) says where its
+calls live on the client and what goes in a body. Every call goes through ``_core.calls``: transient errors
+are retried, any other API error becomes an ``ApiError`` naming the call.
 A create is not repeated blindly: after an unknown outcome (a lost response, a 5xx) it first looks for the
 object by a marker in its metadata, as a Run's create does. openai's own retries are off (``_core/client.py``).
 """
@@ -10,25 +10,18 @@ object by a marker in its metadata, as a Run's create does. openai's own retries
 from __future__ import annotations
 
 import secrets
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import openai
 from openai import OpenAI
 
-from pulumi_openai_run._core import calls as api_calls
-from pulumi_openai_run._core.calls import is_transient, outcome_unknown
+from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline
 from pulumi_openai_run._objects.kind import ObjectKind
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY, with_token
-
-# openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
-# assistants_api already silences): the warning is ours to silence, for our own calls only.
-warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
-                        module=r"pulumi_openai_run\._objects\.calls\Z")
 
 T = TypeVar("T")
 
@@ -45,6 +38,7 @@ class ObjectApi:
     def __init__(self, client: OpenAI, kind: ObjectKind) -> None:
         self._kind = kind
         self._collection = kind.collection(client)
+        self._call = Caller(client)
 
     def create(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Create the object once, even when a response is lost; returns the API object."""
@@ -57,9 +51,9 @@ class ObjectApi:
             if CREATE_TOKEN_KEY in marked:  # no room when the user's metadata has all 16 keys
                 token, body["metadata"] = marked[CREATE_TOKEN_KEY], marked
 
-        def attempt() -> dict[str, Any]:
+        def attempt(timeout: float) -> dict[str, Any]:
             try:
-                return api_dict(self._collection.create(**scope, **body))
+                return api_dict(self._collection.create(**scope, **body, timeout=timeout))
             except Exception as error:
                 if token is not None and outcome_unknown(error):
                     found = self._find(scope, token, deadline)
@@ -89,7 +83,7 @@ class ObjectApi:
         """The API object now, or ``None`` if it (or its thread) no longer exists."""
         scope = self._kind.scope_of(inputs)
         try:
-            return self._call(lambda: api_dict(self._collection.retrieve(object_id, **scope)),
+            return self._call(lambda timeout: api_dict(self._collection.retrieve(object_id, **scope, timeout=timeout)),
                               Deadline(TRANSIENT_RETRY_CEILING), f"retrieve {self._what(object_id, scope)}")
         except ApiError as error:
             if isinstance(error.__cause__, openai.NotFoundError):
@@ -99,14 +93,16 @@ class ObjectApi:
     def update(self, object_id: str, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         """Send the modify call with ``body``; returns the API object as changed."""
         scope = self._kind.scope_of(inputs)
-        return self._call(lambda: api_dict(self._collection.update(object_id, **scope, **body)),
-                          Deadline(TRANSIENT_RETRY_CEILING), f"update {self._what(object_id, scope)}")
+        return self._call(
+            lambda timeout: api_dict(self._collection.update(object_id, **scope, **body, timeout=timeout)),
+            Deadline(TRANSIENT_RETRY_CEILING), f"update {self._what(object_id, scope)}",
+        )
 
     def delete(self, object_id: str, inputs: Mapping[str, Any]) -> None:
         """Delete the object; one that is already gone (404) is no error."""
         scope = self._kind.scope_of(inputs)
         try:
-            self._call(lambda: self._collection.delete(object_id, **scope),
+            self._call(lambda timeout: self._collection.delete(object_id, **scope, timeout=timeout),
                        Deadline(TRANSIENT_RETRY_CEILING), f"delete {self._what(object_id, scope)}")
         except ApiError as error:
             if not isinstance(error.__cause__, openai.NotFoundError):
@@ -116,8 +112,10 @@ class ObjectApi:
 
     def _find(self, scope: Mapping[str, Any], token: str, deadline: Deadline) -> dict[str, Any] | None:
         """The object a lost create made, found by its marker among the latest ones."""
-        page = self._call(lambda: self._collection.list(**scope, limit=LOOKUP_PAGE_SIZE, order="desc"),
-                          deadline, f"list {self._kind.noun}s")
+        page = self._call(
+            lambda timeout: self._collection.list(**scope, limit=LOOKUP_PAGE_SIZE, order="desc", timeout=timeout),
+            deadline, f"list {self._kind.noun}s",
+        )
         for item in page.data:
             data = api_dict(item)
             if (data.get("metadata") or {}).get(CREATE_TOKEN_KEY) == token:
@@ -127,8 +125,3 @@ class ObjectApi:
     def _what(self, object_id: str, scope: Mapping[str, Any]) -> str:
         where = "".join(f" on {name.removesuffix('_id')} {value}" for name, value in scope.items())
         return f"{self._kind.noun} {object_id}{where}"
-
-    @staticmethod
-    def _call(action: Callable[[], T], deadline: Deadline, what: str,
-              retryable: Callable[[BaseException], bool] = is_transient) -> T:
-        return api_calls.call(action, deadline, what, retryable)

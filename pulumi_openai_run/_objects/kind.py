@@ -3,8 +3,8 @@ object, an assistant, a thread or a message: its field table, where its calls li
 functions between the resource's inputs and outputs and the API's JSON.
 
 The rules every kind shares are methods here: which body a create sends, which an in-place update sends
-(an input the program dropped is reset to the API's default), and how refresh or import bring the inputs in
-line with the server without turning an equivalent spelling into a diff. No I/O, no ``openai`` import.
+(an input the program dropped is reset to the API's default), and where the inputs' server values come from (for
+refresh and import, :func:`~pulumi_openai_run.schema.refreshed_inputs`). No I/O, no ``openai`` import.
 """
 
 from __future__ import annotations
@@ -99,20 +99,6 @@ class ObjectKind:
                   for name in changed}
         return self.body(values)
 
-    def state_inputs(self, api_object: ApiObject, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """``inputs`` brought in line with the server: a value the server holds differently replaces the
-        given one, an equivalent one keeps the user's spelling, and a server default means absent."""
-        result = dict(inputs)
-        by_name = self.by_name
-        for name, value in self.server_values(api_object).items():
-            field_ = by_name[name]
-            if schema.equivalent(field_, inputs.get(name), value):
-                continue
-            if schema.equivalent(field_, None, value):
-                result.pop(name, None)
-            else:
-                result[name] = value
-        return result
 
 
 def common_outputs(api_object: ApiObject, object_type: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
+from pulumi_openai_run import schema
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._objects.kind import ObjectKind
 
@@ -26,7 +27,7 @@ class ApiObjectProvider(FieldTableProvider):
     """Create, read, update in place and delete one kind of plain API object.
 
     State is the inputs as given plus the kind's outputs; refresh and import bring the inputs in line with
-    the server (``ObjectKind.state_inputs``), so drift shows as a diff on the next ``pulumi up``.
+    the server (``schema.refreshed_inputs``), so drift shows as a diff on the next ``pulumi up``.
     """
 
     KIND: ClassVar[ObjectKind]
@@ -42,7 +43,7 @@ class ApiObjectProvider(FieldTableProvider):
         found = self._guarded(lambda: self._api().get(id_, inputs))
         if found is None:
             return ReadResult("", {})
-        server_inputs = self.KIND.state_inputs(found, inputs)
+        server_inputs = schema.refreshed_inputs(self.FIELDS, inputs, self.KIND.server_values(found))
         return ReadResult(id_, {**server_inputs, **self.KIND.outputs(found)}, server_inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

@@ -1,20 +1,57 @@
-"""What the Run lifecycle needs from an API backend.
+"""What the Run lifecycle needs from an OpenAI API, and the records that pass between them.
 
-``assistants_api.AssistantsBackend`` implements it for Assistants v2, ``responses_api.ResponsesBackend``
-for Responses + Conversations; ``backends.backend_for`` picks one. The lifecycle (``lifecycle.py``) and
-the resource never know which one runs.
+Each API is a package under ``_apis/`` that declares an :class:`Api` (its traits, pure) and builds a
+:class:`RunBackend` (its calls) on demand; ``_apis/__init__.py`` chooses one. The lifecycle
+(``_runs/lifecycle.py``) and the provider (``_runs/provider.py``) never know which API runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pulumi_openai_run._core.waiting import Deadline
+from pulumi_openai_run.schema import Failure
 
 if TYPE_CHECKING:
     from openai import OpenAI
+
+    from pulumi_openai_run._runs.fields import RunInputs
+
+
+@dataclass(frozen=True)
+class RunRef:
+    """Where a run is: its id, and the thread (or conversation) it is on."""
+
+    run_id: str
+    thread_id: str | None
+    """``None`` only on an API whose runs can be reached by their id alone (``Api.run_stands_alone``)."""
+
+
+@dataclass(frozen=True)
+class RunDetails:
+    """What a finished run did, read after it ended: the outputs beyond the run object itself."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    file_ids: list[str] = field(default_factory=list)
+    reply: str = ""
+    message_ids: list[str] = field(default_factory=list)
+
+    NAMES = ("steps", "file_ids", "reply", "message_ids")
+
+    def outputs(self) -> dict[str, Any]:
+        return {"steps": self.steps, "file_ids": self.file_ids, "reply": self.reply,
+                "message_ids": self.message_ids}
+
+    @classmethod
+    def in_state(cls, props: Mapping[str, Any]) -> RunDetails | None:
+        """The details already in ``props`` (prior state), or ``None`` if they were never read."""
+        steps = props.get("steps")
+        if not isinstance(steps, list):
+            return None
+        return cls(steps=steps, file_ids=list(props.get("file_ids") or []), reply=str(props.get("reply") or ""),
+                   message_ids=list(props.get("message_ids") or []))
 
 
 @dataclass(frozen=True)
@@ -25,6 +62,8 @@ class RunView:
     status: str
     outputs: dict[str, Any]
     """status, created_at, started_at, completed_at, object, usage, last_error, ..."""
+    server_values: dict[str, Any] = field(default_factory=dict)
+    """The Run's inputs as the server holds them (ids, user metadata), for refresh and import."""
     poll_after: float | None = None
     """The server's hint, in seconds, for when to look again."""
     messages: list[dict[str, Any]] | None = field(default=None, repr=False)
@@ -36,68 +75,56 @@ class RunView:
 
 
 class RunBackend(Protocol):
+    """One API's calls for a Run. Every method honours ``deadline`` (each request's timeout included)."""
+
     active: frozenset[str]
     """Statuses in which the run still runs (and bills)."""
     succeeded: frozenset[str]
-    failed: frozenset[str]
+    """Statuses of a run that ended well (its details are read)."""
 
-    def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+    def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
         """Create the run, exactly once even when responses are lost; wait for a busy thread."""
 
-    def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+    def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
         """Create the run with an event stream and follow it until it is terminal, the stream ends
         or the deadline passes; returns the last view (terminal or not)."""
 
-    def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+    def get(self, ref: RunRef, deadline: Deadline) -> RunView | None:
         """The run now, or ``None`` if it (or its thread) no longer exists."""
 
-    def cancel(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
+    def cancel(self, ref: RunRef, deadline: Deadline) -> RunView | None:
         """Ask the server to cancel; returns the run as the server answered (``None``: gone)."""
 
-    def details(
-        self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline
-    ) -> dict[str, Any]:
-        """steps, file_ids, reply and message_ids of a terminal run."""
+    def details(self, ref: RunRef, view: RunView, deadline: Deadline) -> RunDetails:
+        """What a terminal run did: steps, file_ids, reply and message_ids."""
 
-    def set_metadata(
-        self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str], deadline: Deadline
-    ) -> RunView:
-        """Replace the run's metadata in place."""
+    def set_metadata(self, ref: RunRef, metadata: Mapping[str, str], deadline: Deadline) -> RunView:
+        """Replace the run's metadata in place (only asked where ``Api.metadata_in_place``)."""
 
-    def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
-        """``inputs`` brought in line with what the server holds (for refresh and import)."""
+    def delete_stored(self, ref: RunRef, deadline: Deadline) -> None:
+        """On destroy, after the run stopped: delete what the API stores of it (a response), if anything;
+        one that is already gone is no error."""
 
 
-@runtime_checkable
-class DeletesStoredRuns(Protocol):
-    """A backend whose API keeps a stopped run as a stored object that destroy removes (the Responses
-    API stores responses; an Assistants run has no delete and stays with its thread)."""
+@dataclass(frozen=True)
+class Api:
+    """One OpenAI API a Run can run on: what check and diff need to know (pure), and its backend."""
 
-    def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
-        """Delete the stopped run's stored object; one that is already gone is no error."""
-
-
-class ClientBackend:
-    """What both backends keep: the client, and the timeout one request may take."""
-
-    def __init__(self, client: OpenAI, request_timeout: float) -> None:
-        self._client = client
-        self._request_timeout = request_timeout
-
-    def _api(self, deadline: Deadline) -> OpenAI:
-        """The client, its request timeout cut to what is left of ``deadline`` (but not below 1 s): a
-        hung request must not carry a wait past the completion_window."""
-        return self._client.with_options(timeout=min(self._request_timeout, max(1.0, deadline.remaining())))
-
-
-def merged_inputs(inputs: Mapping[str, Any], server: Mapping[str, Any]) -> dict[str, Any]:
-    """``inputs`` brought in line with the server's view of them (``server``: the backend's echoed
-    inputs, user metadata only): ids the inputs lack are filled in (an import), and the metadata is
-    the server's, so a change made outside Pulumi shows as a diff on the next ``pulumi up``."""
-    result = dict(inputs)
-    for name, value in server.items():
-        if name == "metadata" or result.get(name) is None:
-            result[name] = value
-    if not server.get("metadata"):
-        result.pop("metadata", None)
-    return result
+    name: str
+    """The ``api`` input's value for it."""
+    title: str
+    thread_prefix: str
+    assistant_prefix: str
+    run_prefix: str
+    thread_noun: str
+    assistant_noun: str
+    metadata_in_place: bool
+    """Whether a metadata change updates the run in place (else it replaces the run)."""
+    finished: frozenset[str]
+    """Statuses in which a run no longer holds its thread, so a replacement need not stop it first."""
+    run_stands_alone: bool
+    """Whether a run can be reached by its id alone, without its thread."""
+    input_problems: Callable[[Mapping[str, Any]], Sequence[Failure]]
+    """Inputs this API refuses although the field table allows them (known values only)."""
+    backend: Callable[[OpenAI], RunBackend]
+    """Builds the backend; the only step that imports ``openai``."""

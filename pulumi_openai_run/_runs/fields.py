@@ -1,13 +1,19 @@
 """The ``Run`` resource's fields: the Terraform ``openai_run`` schema, plus what users need beyond it.
 
-This table is the single source for ``RunProvider.check`` and ``diff``, and for the README's table.
+This table is the single source for ``RunProvider.check`` and ``diff``, for the README's table and the
+resource's docstrings. What ``completion_window`` and ``stream_for_tool`` mean is decided here, once
+(:class:`Waiting`), and every layer uses that.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
+from pulumi_openai_run._apis import APIS
 from pulumi_openai_run._core.tools import normalize_tools, validate_tools
+from pulumi_openai_run._core.waiting import BUSY_THREAD_CEILING
 from pulumi_openai_run.schema import (
     Field,
     a_bool,
@@ -16,21 +22,14 @@ from pulumi_openai_run.schema import (
     an_id,
     as_float,
     as_int,
+    check_declares_inputs,
     metadata_field,
+    one_of,
 )
 
 COMPLETION_WINDOW_MAX = 86_400.0
 """A day: longer than any run the API keeps alive (runs expire after 10 minutes)."""
 
-
-
-APIS = ("assistants", "responses")
-
-
-def _an_api(value: Any) -> str | None:
-    if isinstance(value, str) and value in APIS:
-        return None
-    return f"must be 'assistants' or 'responses', got {value!r}."
 
 
 RUN_FIELDS: tuple[Field, ...] = (
@@ -53,7 +52,7 @@ RUN_FIELDS: tuple[Field, ...] = (
         "api",
         "The API that runs the run: 'assistants' (Assistants v2) or 'responses' (Responses + "
         "Conversations). Absent: chosen from the ids (thread_/asst_ or conv_/pmpt_).",
-        validate=_an_api,
+        validate=one_of(*APIS),
     ),
     Field(
         "completion_window",
@@ -164,3 +163,45 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field("required_action", "What the run was waiting for when it required action, or null.",
           output=True, type_name="Object"),
 )
+
+
+class RunInputs(TypedDict, total=False):
+    """A Run's inputs as the provider holds them (absent ones left out)."""
+
+    assistant_id: str
+    thread_id: str
+    api: str
+    completion_window: float
+    instructions: str
+    max_tokens: int
+    metadata: Mapping[str, str]
+    model: str
+    stream_for_tool: bool
+    temperature: float
+    tools: Sequence[Mapping[str, Any]]
+    top_p: float
+
+
+check_declares_inputs(RunInputs, RUN_FIELDS)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What ``completion_window`` and ``stream_for_tool`` mean for a create; the only place that says."""
+
+    window: float | None
+    """Seconds to wait for a terminal status; ``None`` (the input absent or 0): return once the run exists."""
+    follow_stream: bool
+    """Follow the run over the event stream instead of polling; only while waiting."""
+
+    @property
+    def create_budget(self) -> float:
+        """Seconds the create itself may take (a busy thread waited out, retries): the window, or without
+        one the time a thread can be busy at most."""
+        return self.window if self.window is not None else BUSY_THREAD_CEILING
+
+    @classmethod
+    def of(cls, inputs: RunInputs) -> Waiting:
+        window = inputs.get("completion_window")
+        seconds = float(window) if window else None
+        return cls(window=seconds, follow_stream=bool(inputs.get("stream_for_tool")) and seconds is not None)

@@ -14,15 +14,6 @@ import pulumi
 from pulumi_openai_run.schema import Field, inputs_of, outputs_of
 
 
-def check_args_class(args_class: type, table: Iterable[Field]) -> None:
-    """Fail at import when an ``*Args`` class and its field table name different inputs."""
-    table = tuple(table)
-    declared = sorted(f.name for f in fields(args_class))
-    expected = sorted(f.name for f in inputs_of(table))
-    if declared != expected:
-        raise AssertionError(f"{args_class.__name__} declares {declared}, its field table {expected}")
-
-
 def resource_props(resource: str, args_class: type, table: Iterable[Field], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> tuple[dict[str, Any], pulumi.ResourceOptions | None]:
     """The properties and options of ``Resource(name, *args, **kwargs)``: an ``args_class`` instance and/or

@@ -10,7 +10,8 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._objects.assistant import ASSISTANT_FIELDS, AssistantProvider
-from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run.resources._args import constructor_doc, resource_props
+from pulumi_openai_run.schema import check_declares_inputs
 
 
 @dataclass
@@ -39,7 +40,7 @@ class AssistantArgs:
     """``"auto"`` (default) or ``{type: text | json_object | json_schema, json_schema: {...}}``."""
 
 
-check_args_class(AssistantArgs, ASSISTANT_FIELDS)
+check_declares_inputs(AssistantArgs, ASSISTANT_FIELDS)
 
 
 class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):

@@ -10,7 +10,8 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._objects.message import MESSAGE_FIELDS, MessageProvider
-from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run.resources._args import constructor_doc, resource_props
+from pulumi_openai_run.schema import check_declares_inputs
 
 
 @dataclass
@@ -29,7 +30,7 @@ class MessageArgs:
     """Up to 16 key/value strings; changed in place."""
 
 
-check_args_class(MessageArgs, MESSAGE_FIELDS)
+check_declares_inputs(MessageArgs, MESSAGE_FIELDS)
 
 
 class Message(pulumi.dynamic.Resource, module="openai", name="Message"):

@@ -11,7 +11,8 @@ import pulumi.dynamic
 
 from pulumi_openai_run._runs.fields import RUN_FIELDS
 from pulumi_openai_run._runs.provider import RunProvider
-from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run.resources._args import constructor_doc, resource_props
+from pulumi_openai_run.schema import check_declares_inputs
 
 
 @dataclass
@@ -44,7 +45,7 @@ class RunArgs:
     """Nucleus sampling, 0 to 1."""
 
 
-check_args_class(RunArgs, RUN_FIELDS)
+check_declares_inputs(RunArgs, RUN_FIELDS)
 
 
 class Run(pulumi.dynamic.Resource, module="openai", name="Run"):

@@ -10,7 +10,8 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._objects.thread import THREAD_FIELDS, ThreadProvider
-from pulumi_openai_run.resources._args import check_args_class, constructor_doc, resource_props
+from pulumi_openai_run.resources._args import constructor_doc, resource_props
+from pulumi_openai_run.schema import check_declares_inputs
 
 
 @dataclass
@@ -27,7 +28,7 @@ class ThreadArgs:
     {vector_store_ids}}``; changed in place."""
 
 
-check_args_class(ThreadArgs, THREAD_FIELDS)
+check_declares_inputs(ThreadArgs, THREAD_FIELDS)
 
 
 class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):

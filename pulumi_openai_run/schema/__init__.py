@@ -18,12 +18,14 @@ from pulumi_openai_run.schema.table import (
     OnChange,
     Validator,
     check,
+    check_declares_inputs,
     diff,
     echo_inputs,
     equivalent,
     inputs_of,
     is_unknown,
     outputs_of,
+    refreshed_inputs,
 )
 from pulumi_openai_run.schema.validators import (
     a_bool,
@@ -42,6 +44,7 @@ from pulumi_openai_run.schema.validators import (
 __all__ = [
     "CREATE_TOKEN_KEY", "METADATA_MAX_KEYS", "UNKNOWN", "Diff", "Failure", "Field", "Normalizer", "OnChange",
     "Validator", "a_bool", "a_metadata_map", "a_number", "a_string", "an_id", "as_float", "as_int", "check",
-    "diff", "echo_inputs", "equivalent", "extra_keys", "inputs_of", "is_number", "is_unknown", "kind_of",
-    "metadata_field", "one_of", "outputs_of", "shown", "user_metadata", "with_token",
+    "check_declares_inputs", "diff", "echo_inputs", "equivalent", "extra_keys", "inputs_of", "is_number",
+    "is_unknown", "kind_of", "metadata_field", "one_of", "outputs_of", "refreshed_inputs", "shown", "user_metadata",
+    "with_token",
 ]

@@ -151,6 +151,34 @@ def _comparable(field: Field, value: Any) -> Any:
     return value
 
 
+def refreshed_inputs(fields: Iterable[Field], inputs: Mapping[str, Any],
+                     server_values: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` as the server has them (for refresh and import), from ``server_values`` (the inputs' values
+    the API object holds): a value the server holds differently replaces the given one, so drift shows as
+    a diff on the next ``pulumi up``; an equivalent one keeps the user's spelling; a server default means
+    absent; ids an import was not given are filled in."""
+    by_name = {f.name: f for f in fields}
+    result = dict(inputs)
+    for name, value in server_values.items():
+        field = by_name[name]
+        if equivalent(field, inputs.get(name), value):
+            continue
+        if equivalent(field, None, value):
+            result.pop(name, None)
+        else:
+            result[name] = value
+    return result
+
+
 def echo_inputs(fields: Iterable[Field], props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as the user gave them, to be kept in state beside the outputs."""
     return {f.name: props[f.name] for f in inputs_of(fields) if props.get(f.name) is not None}
+
+
+def check_declares_inputs(declared_by: type, fields: Iterable[Field]) -> None:
+    """Fail at import when a typed view of a resource's inputs (an ``*Args`` dataclass or an ``*Inputs``
+    TypedDict) and its field table name different inputs."""
+    declared = sorted(getattr(declared_by, "__dataclass_fields__", None) or declared_by.__annotations__)
+    expected = sorted(f.name for f in inputs_of(fields))
+    if declared != expected:
+        raise AssertionError(f"{declared_by.__name__} declares {declared}, its field table {expected}")

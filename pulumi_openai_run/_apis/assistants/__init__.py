@@ -1,0 +1,27 @@
+"""Assistants v2 (``/threads/{thread_id}/runs``): ``backend.py`` makes the calls, ``mapping.py`` maps (pure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pulumi_openai_run._runs.backend import Api, RunBackend
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+
+def _backend(client: OpenAI) -> RunBackend:
+    from pulumi_openai_run._apis.assistants.backend import AssistantsBackend
+
+    return AssistantsBackend(client)
+
+
+ASSISTANTS = Api(
+    name="assistants", title="the Assistants API", thread_prefix="thread_", assistant_prefix="asst_",
+    run_prefix="run_", thread_noun="a thread", assistant_noun="an assistant",
+    metadata_in_place=True,
+    finished=frozenset(),  # a replacement on the same thread always stops the old run first
+    run_stands_alone=False,  # a run lives under its thread
+    input_problems=lambda inputs: [],
+    backend=_backend,
+)

@@ -12,13 +12,11 @@ from typing import Any
 
 from pulumi_openai_run._core.json import without_nulls
 from pulumi_openai_run._core.tools import normalize_tools
+from pulumi_openai_run._runs.backend import RunDetails
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY, user_metadata, with_token
 
 ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 SUCCEEDED = frozenset({"completed", "incomplete"})
-FAILED = frozenset({"failed", "expired", "cancelled"})
-TERMINAL = SUCCEEDED | FAILED | {"requires_action"}
-"""Statuses at which waiting stops (``requires_action`` waits for a caller that is not there)."""
 
 
 def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:
@@ -85,20 +83,16 @@ def run_outputs(run: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def detail_outputs(steps: Iterable[Mapping[str, Any]], messages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def details(steps: Iterable[Mapping[str, Any]], messages: Iterable[Mapping[str, Any]]) -> RunDetails:
     """The outputs that come from the run's steps and the messages it created (oldest first)."""
     steps = sorted(steps, key=lambda s: (s.get("created_at") or 0, s["id"]))
     messages = sorted(messages, key=lambda m: (m.get("created_at") or 0, m["id"]))
-    return {
-        "steps": [step_output(step) for step in steps],
-        "file_ids": file_ids(steps, messages),
-        "reply": reply_text(messages),
-        "message_ids": [m["id"] for m in messages],
-    }
-
-
-def empty_details() -> dict[str, Any]:
-    return {"steps": [], "file_ids": [], "reply": "", "message_ids": []}
+    return RunDetails(
+        steps=[step_output(step) for step in steps],
+        file_ids=file_ids(steps, messages),
+        reply=reply_text(messages),
+        message_ids=[m["id"] for m in messages],
+    )
 
 
 def step_output(step: Mapping[str, Any]) -> dict[str, Any]:
@@ -148,8 +142,8 @@ def reply_text(messages: Iterable[Mapping[str, Any]]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def echoed_inputs(run: Mapping[str, Any]) -> dict[str, Any]:
-    """Inputs as the server holds them, for an import that was given only ids."""
+def server_values(run: Mapping[str, Any]) -> dict[str, Any]:
+    """The Run's inputs as the server holds them: the assistant, the thread and the user's metadata."""
     inputs: dict[str, Any] = {"assistant_id": run["assistant_id"], "thread_id": run["thread_id"]}
     metadata = user_metadata(run.get("metadata"))
     if metadata:

@@ -1,0 +1,29 @@
+"""Responses + Conversations (``/responses``, ``/conversations``): ``backend.py`` makes the calls,
+``mapping.py`` maps (pure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pulumi_openai_run._apis.responses.mapping import FINISHED, input_problems
+from pulumi_openai_run._runs.backend import Api, RunBackend
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+
+
+def _backend(client: OpenAI) -> RunBackend:
+    from pulumi_openai_run._apis.responses.backend import ResponsesBackend
+
+    return ResponsesBackend(client)
+
+
+RESPONSES = Api(
+    name="responses", title="the Responses API", thread_prefix="conv_", assistant_prefix="pmpt_",
+    run_prefix="resp_", thread_noun="a conversation", assistant_noun="a stored prompt",
+    metadata_in_place=False,  # a response is immutable
+    finished=FINISHED,
+    run_stands_alone=True,
+    input_problems=input_problems,
+    backend=_backend,
+)

@@ -6,7 +6,7 @@ A run is a background, stored Response of a stored Prompt on a Conversation::
 
 It is awaited like a run (``GET /responses/{id}``, or the create's event stream), cancelled with
 ``POST /responses/{id}/cancel`` and, on destroy, deleted with ``DELETE /responses/{id}``. A response is
-immutable: there is no update. All mapping lives in ``responses_mapping`` (pure); this module is the
+immutable: there is no update. All mapping lives in ``mapping.py`` (pure); this module is the
 I/O edge, with the same retry policy as the Assistants backend.
 
 Creating exactly once. The Responses API cannot list responses, and a conversation's items do not
@@ -29,19 +29,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
-from openai import OpenAI
 
 from pulumi_openai_run._apis.responses import mapping
-from pulumi_openai_run._core import calls as api_calls
-from pulumi_openai_run._core.calls import is_transient, outcome_unknown
+from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import Deadline
-from pulumi_openai_run._runs.backend import ClientBackend, RunView, merged_inputs
+from pulumi_openai_run._runs.backend import RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
+
+if TYPE_CHECKING:
+    from openai.types.responses import ResponseIncludable
+
+    from pulumi_openai_run._runs.fields import RunInputs
 
 T = TypeVar("T")
 
@@ -62,38 +65,37 @@ def _view(response: Mapping[str, Any], poll_after: float | None = None) -> RunVi
         id=str(response["id"]),
         status=mapping.lifecycle_status(response),
         outputs=mapping.run_outputs(response),
+        server_values=mapping.server_values(response),
         poll_after=poll_after,
         pending_functions=mapping.pending_functions(response),
         raw=dict(response),
     )
 
 
-class ResponsesBackend(ClientBackend):
+class ResponsesBackend:
     """Runs on the Responses API (``/responses``), on a conversation (``/conversations``)."""
 
     active = mapping.ACTIVE
     succeeded = mapping.SUCCEEDED
-    failed = mapping.FAILED
 
-    def __init__(self, client: OpenAI, request_timeout: float) -> None:
-        super().__init__(client, request_timeout)
+    def __init__(self, client: openai.OpenAI) -> None:
+        self._responses = client.responses
+        self._items = client.conversations.items
+        self._call = Caller(client)
         self._finished: dict[str, RunView] = {}
         """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
 
-    def _responses(self, deadline: Deadline) -> Any:
-        return self._api(deadline).responses
-
     # --- create ------------------------------------------------------------------------------------
 
-    def start(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
+    def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
         created = self._create_exactly_once(
-            inputs, deadline, lambda params: _view(api_dict(self._responses(deadline).create(**params)))
+            inputs, deadline, lambda params, timeout: _view(api_dict(self._responses.create(**params, timeout=timeout)))
         )
         return self._remember(created)
 
-    def follow(self, inputs: Mapping[str, Any], deadline: Deadline) -> RunView:
-        def open_stream(params: dict[str, Any]) -> Any:
-            return self._responses(deadline).create(stream=True, **params)
+    def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
+        def open_stream(params: dict[str, Any], timeout: float) -> Any:
+            return self._responses.create(stream=True, **params, timeout=timeout)
 
         token: list[str | None] = []
         stream = self._create_exactly_once(inputs, deadline, open_stream, token)
@@ -103,9 +105,10 @@ class ResponsesBackend(ClientBackend):
                              "the create's event stream ended before it named the response")
         return self._remember(view)
 
-    def _create_exactly_once(self, inputs: Mapping[str, Any], deadline: Deadline,
-                             send: Callable[[dict[str, Any]], T], token_out: list[str | None] | None = None) -> T:
-        """``send(params)`` until it succeeds, never making a second response (see the module docs)."""
+    def _create_exactly_once(self, inputs: RunInputs, deadline: Deadline,
+                             send: Callable[[dict[str, Any], float], T],
+                             token_out: list[str | None] | None = None) -> T:
+        """``send(params, timeout)`` until it succeeds, never making a second response (see the module docs)."""
         conversation = str(inputs["thread_id"])
         params = mapping.create_params(inputs, secrets.token_hex(12))
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
@@ -114,7 +117,7 @@ class ResponsesBackend(ClientBackend):
         unsure = False
         newest: str | None = None
 
-        def attempt() -> T:
+        def attempt(timeout: float) -> T:
             nonlocal unsure, newest
             if not unsure:  # once unsure, keep the mark from before the request that may have made one
                 newest = self._newest_item(conversation, deadline)
@@ -125,7 +128,7 @@ class ResponsesBackend(ClientBackend):
                     "since: a response was made, and has finished"
                 ))
             try:
-                return send(params)
+                return send(params, timeout)
             except Exception as error:
                 if outcome_unknown(error):
                     unsure = True
@@ -141,12 +144,13 @@ class ResponsesBackend(ClientBackend):
                     )) from error
                 raise
 
-        return api_calls.call(attempt, deadline, "create a response",
-                              lambda e: is_transient(e) or is_locked(e), ceiling=None)
+        # transient errors and a busy conversation are waited out within the whole deadline
+        return self._call(attempt, deadline, "create a response", lambda e: is_transient(e) or is_locked(e),
+                          ceiling=None)
 
     def _newest_item(self, conversation: str, deadline: Deadline) -> str | None:
         page = self._call(
-            lambda: self._api(deadline).conversations.items.list(conversation, limit=1, order="desc"),
+            lambda timeout: self._items.list(conversation, limit=1, order="desc", timeout=timeout),
             deadline, f"list the items of conversation {conversation}",
         )
         return next((str(getattr(item, "id", "")) for item in page.data), None)
@@ -184,55 +188,54 @@ class ResponsesBackend(ClientBackend):
 
     # --- reading and stopping a response -------------------------------------------------------
 
-    def get(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
-        def retrieve() -> RunView:
-            raw = self._responses(deadline).with_raw_response.retrieve(run_id, include=list(mapping.INCLUDE))
+    def get(self, ref: RunRef, deadline: Deadline) -> RunView | None:
+        def retrieve(timeout: float) -> RunView:
+            include = cast("list[ResponseIncludable]", list(mapping.INCLUDE))
+            raw = self._responses.with_raw_response.retrieve(ref.run_id, include=include, timeout=timeout)
             hint = raw.headers.get("openai-poll-after-ms")
             poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
             return _view(api_dict(raw.parse()), poll_after=poll_after)
 
         try:
-            return self._remember(self._call(retrieve, deadline, f"retrieve response {run_id}"))
+            return self._remember(self._call(retrieve, deadline, f"retrieve response {ref.run_id}"))
         except ApiError as error:
             if isinstance(error.__cause__, openai.NotFoundError):
                 return None
             raise
 
-    def cancel(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> RunView | None:
-        finished = self._finished.get(run_id)
+    def cancel(self, ref: RunRef, deadline: Deadline) -> RunView | None:
+        finished = self._finished.get(ref.run_id)
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
         try:
-            view = self._call(lambda: _view(api_dict(self._responses(deadline).cancel(run_id))), deadline,
-                              f"cancel response {run_id}")
+            view = self._call(lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
+                              deadline, f"cancel response {ref.run_id}")
         except ApiError as error:
             cause = error.__cause__
             if isinstance(cause, openai.NotFoundError):
                 return None
             if isinstance(cause, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
-                return self.get(inputs, run_id, deadline)
+                return self.get(ref, deadline)
             raise
         return self._remember(view)
 
-    def delete_stored(self, inputs: Mapping[str, Any], run_id: str, deadline: Deadline) -> None:
+    def delete_stored(self, ref: RunRef, deadline: Deadline) -> None:
+        """A stopped response is stored until deleted: delete it."""
         try:
-            self._call(lambda: self._responses(deadline).delete(run_id), deadline, f"delete response {run_id}")
+            self._call(lambda timeout: self._responses.delete(ref.run_id, timeout=timeout), deadline,
+                       f"delete response {ref.run_id}")
         except ApiError as error:
             if not isinstance(error.__cause__, openai.NotFoundError):
                 raise
 
-    def set_metadata(self, inputs: Mapping[str, Any], run_id: str, metadata: Mapping[str, str],
-                     deadline: Deadline) -> RunView:
+    def set_metadata(self, ref: RunRef, metadata: Mapping[str, str], deadline: Deadline) -> RunView:
         raise ApiError(
-            f"Response {run_id} cannot be changed: the Responses API has no update for a response, so a "
+            f"Response {ref.run_id} cannot be changed: the Responses API has no update for a response, so a "
             "metadata change replaces it (the diff says so); this update should not have been asked for."
         )
 
-    def details(self, inputs: Mapping[str, Any], view: RunView, deadline: Deadline) -> dict[str, Any]:
-        return mapping.detail_outputs(view.raw)  # the output items come with the response: no request
-
-    def server_inputs(self, inputs: Mapping[str, Any], view: RunView) -> dict[str, Any]:
-        return merged_inputs(inputs, mapping.echoed_inputs(view.raw))
+    def details(self, ref: RunRef, view: RunView, deadline: Deadline) -> RunDetails:
+        return mapping.details(view.raw)  # the output items come with the response: no request
 
     # --- plumbing --------------------------------------------------------------------------------
 
@@ -240,10 +243,6 @@ class ResponsesBackend(ClientBackend):
         if view.status not in self.active:
             self._finished[view.id] = view
         return view
-
-    @staticmethod
-    def _call(action: Callable[[], T], deadline: Deadline, what: str) -> T:
-        return api_calls.call(action, deadline, what)
 
 
 def _describe(error: BaseException) -> str:

@@ -14,12 +14,13 @@ from typing import Any
 
 from pulumi_openai_run._apis.assistants.mapping import common_params
 from pulumi_openai_run._core.tools import ToolError, normalize_tools, validate_tools
-from pulumi_openai_run.schema import is_number, user_metadata
+from pulumi_openai_run._runs.backend import RunDetails
+from pulumi_openai_run.schema import Failure, is_number, is_unknown, user_metadata
 
 ACTIVE = frozenset({"queued", "in_progress"})
 SUCCEEDED = frozenset({"completed", "incomplete"})
-FAILED = frozenset({"failed", "cancelled"})
-TERMINAL = SUCCEEDED | FAILED
+FINISHED = SUCCEEDED | {"failed", "cancelled"}
+"""Statuses of a response that no longer runs (and no longer holds its conversation)."""
 
 REQUIRES_ACTION = "requires_action"
 """The lifecycle's status for a response that completed by calling functions nobody answers."""
@@ -87,20 +88,20 @@ def response_tools(tools: Any) -> list[dict[str, Any]]:
     return result
 
 
-def input_problems(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(field, problem) for inputs the Responses API would refuse although the Assistants API takes
-    them; what the field table's validators refuse anyway is left to them. Unknown values must be
-    filtered out by the caller."""
-    problems: list[tuple[str, str]] = []
+def input_problems(inputs: Mapping[str, Any]) -> list[Failure]:
+    """Failures for inputs the Responses API would refuse although the Assistants API takes
+    them; what the field table's validators refuse anyway is left to them. Unknown values are passed over."""
+    inputs = {name: value for name, value in inputs.items() if not is_unknown(value)}
+    problems: list[Failure] = []
     tools = inputs.get("tools")
     if tools is not None and validate_tools(tools) is None:
         try:
             response_tools(tools)
         except ToolError as error:
-            problems.append(("tools", f"'tools' {error}"))
+            problems.append(Failure("tools", f"'tools' {error}"))
     max_tokens: Any = inputs.get("max_tokens")
     if is_number(max_tokens) and 1 <= max_tokens < MIN_OUTPUT_TOKENS:
-        problems.append(("max_tokens", (
+        problems.append(Failure("max_tokens", (
             f"'max_tokens' must be at least {MIN_OUTPUT_TOKENS} on the Responses API (its max_output_tokens), "
             f"got {max_tokens!r}."
         )))
@@ -158,15 +159,15 @@ def run_outputs(response: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def detail_outputs(response: Mapping[str, Any]) -> dict[str, Any]:
+def details(response: Mapping[str, Any]) -> RunDetails:
     """steps, file_ids, reply and message_ids, all from the response's output items."""
     items = [item for item in response.get("output") or [] if isinstance(item, Mapping)]
-    return {
-        "steps": [step_output(item) for item in items],
-        "file_ids": file_ids(items),
-        "reply": output_text(items),
-        "message_ids": [str(item["id"]) for item in _messages(items) if item.get("id")],
-    }
+    return RunDetails(
+        steps=[step_output(item) for item in items],
+        file_ids=file_ids(items),
+        reply=output_text(items),
+        message_ids=[str(item["id"]) for item in _messages(items) if item.get("id")],
+    )
 
 
 def step_output(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -208,8 +209,8 @@ def output_text(items: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
-def echoed_inputs(response: Mapping[str, Any]) -> dict[str, Any]:
-    """Inputs as the server holds them, for an import that was given only ids."""
+def server_values(response: Mapping[str, Any]) -> dict[str, Any]:
+    """The Run's inputs as the server holds them: the prompt, the conversation and the user's metadata."""
     inputs: dict[str, Any] = {}
     prompt = response.get("prompt") or {}
     if prompt.get("id"):
