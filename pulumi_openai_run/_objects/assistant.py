@@ -8,8 +8,8 @@ diff, the README's table and the resource's docstrings.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import (
@@ -21,7 +21,16 @@ from pulumi_openai_run._core.tools import (
 )
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
 from pulumi_openai_run._objects.provider import ApiObjectProvider
-from pulumi_openai_run.schema import Field, a_number, a_string, as_float, extra_keys, metadata_field, user_metadata
+from pulumi_openai_run.schema import (
+    Field,
+    a_number,
+    a_string,
+    as_float,
+    check_declares_inputs,
+    extra_keys,
+    metadata_field,
+    user_metadata,
+)
 
 RESPONSE_FORMATS = ("text", "json_object", "json_schema")
 
@@ -136,6 +145,24 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     Field("object", "The object type, always 'assistant'.", output=True),
     Field("created_at", "Unix time (seconds) the assistant was created.", output=True, type_name="Number"),
 )
+
+
+class AssistantInputs(TypedDict, total=False):
+    """A Assistant's inputs as the provider holds them (absent ones left out)."""
+
+    model: str
+    name: str
+    description: str
+    instructions: str
+    tools: Sequence[Mapping[str, Any]]
+    tool_resources: Mapping[str, Any]
+    metadata: Mapping[str, str]
+    temperature: float
+    top_p: float
+    response_format: str | Mapping[str, Any]
+
+
+check_declares_inputs(AssistantInputs, ASSISTANT_FIELDS)
 
 
 # --- mapping and provider ----------------------------------------------------------------------------

@@ -7,13 +7,22 @@ resource's docstrings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from pulumi_openai_run._core.json import plain, without_nulls
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
 from pulumi_openai_run._objects.provider import ApiObjectProvider
-from pulumi_openai_run.schema import Field, an_id, extra_keys, kind_of, metadata_field, one_of, user_metadata
+from pulumi_openai_run.schema import (
+    Field,
+    an_id,
+    check_declares_inputs,
+    extra_keys,
+    kind_of,
+    metadata_field,
+    one_of,
+    user_metadata,
+)
 
 CONTENT_TYPES = ("text", "image_file", "image_url")
 
@@ -193,6 +202,19 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
     Field("incomplete_details", "Why the message is incomplete {reason}, or null.", output=True,
           type_name="Map of String"),
 )
+
+
+class MessageInputs(TypedDict, total=False):
+    """A Message's inputs as the provider holds them (absent ones left out)."""
+
+    thread_id: str
+    content: str | Sequence[Mapping[str, Any]]
+    role: str
+    attachments: Sequence[Mapping[str, Any]]
+    metadata: Mapping[str, str]
+
+
+check_declares_inputs(MessageInputs, MESSAGE_FIELDS)
 
 
 # --- mapping and provider ----------------------------------------------------------------------------

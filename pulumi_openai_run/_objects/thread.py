@@ -6,8 +6,8 @@ thread. This table is the single source for check, diff, the README's table and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_to_api, validate_tool_resources
@@ -20,7 +20,15 @@ from pulumi_openai_run._objects.message import (
     validate_content,
 )
 from pulumi_openai_run._objects.provider import ApiObjectProvider
-from pulumi_openai_run.schema import Field, a_metadata_map, extra_keys, kind_of, metadata_field, user_metadata
+from pulumi_openai_run.schema import (
+    Field,
+    a_metadata_map,
+    check_declares_inputs,
+    extra_keys,
+    kind_of,
+    metadata_field,
+    user_metadata,
+)
 
 MESSAGE_KEYS = ("role", "content", "attachments", "metadata")
 
@@ -100,6 +108,17 @@ THREAD_FIELDS: tuple[Field, ...] = (
     Field("object", "The object type, always 'thread'.", output=True),
     Field("created_at", "Unix time (seconds) the thread was created.", output=True, type_name="Number"),
 )
+
+
+class ThreadInputs(TypedDict, total=False):
+    """A Thread's inputs as the provider holds them (absent ones left out)."""
+
+    messages: Sequence[Mapping[str, Any]]
+    metadata: Mapping[str, str]
+    tool_resources: Mapping[str, Any]
+
+
+check_declares_inputs(ThreadInputs, THREAD_FIELDS)
 
 
 # --- mapping and provider ----------------------------------------------------------------------------
