@@ -1,10 +1,11 @@
 """The API calls of plain objects (assistants, threads, messages), each retried where that is safe.
 
-One class for every kind: the kind (:class:`~pulumi_openai_run._objects.kind.ObjectKind`) says where its calls live on the
-client and what goes in a body. Every call goes through :func:`~pulumi_openai_run._core.calls.call`: transient errors are
-retried, any other API error becomes an :class:`~.errors.ApiError` naming the call.
-A create is not repeated blindly: after an unknown outcome (a lost response, a 5xx) it first looks for the
-object by a marker in its metadata, as a Run's create does. openai's own retries are off (``_core/client.py``).
+One class for every kind: the kind (:class:`~pulumi_openai_run._objects.kind.ObjectKind`) says where its
+calls live on the client and what goes in a body. Every call goes through
+:func:`~pulumi_openai_run._core.calls.call`: transient errors are retried, any other API error becomes an
+:class:`~pulumi_openai_run._core.errors.ApiError` naming the call. A create is not repeated blindly: after an
+unknown outcome (a lost response, a 5xx) it first looks for the object by a marker in its metadata, as a Run's
+create does. openai's own retries are off (``_core/client.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pulumi_openai_run._objects.kind import ObjectKind
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY, with_token
 
 # openai marks the assistants' methods with a bare "deprecated" (threads and messages with the message
-# assistants_api already silences): the warning is ours to silence, for our own calls only.
+# _apis/assistants/backend.py silences): the warning is ours to silence, for our own calls only.
 warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
                         module=r"pulumi_openai_run\._objects\.calls\Z")
 
