@@ -23,6 +23,7 @@ from pulumi_openai_run.schema.table import (
     equivalent,
     inputs_of,
     is_unknown,
+    on_change_words,
     outputs_of,
 )
 from pulumi_openai_run.schema.validators import (
@@ -43,5 +44,5 @@ __all__ = [
     "CREATE_TOKEN_KEY", "METADATA_MAX_KEYS", "UNKNOWN", "Diff", "Failure", "Field", "Normalizer", "OnChange",
     "Validator", "a_bool", "a_metadata_map", "a_number", "a_string", "an_id", "as_float", "as_int", "check",
     "diff", "echo_inputs", "equivalent", "extra_keys", "inputs_of", "is_number", "is_unknown", "kind_of",
-    "metadata_field", "one_of", "outputs_of", "shown", "user_metadata", "with_token",
+    "metadata_field", "on_change_words", "one_of", "outputs_of", "shown", "user_metadata", "with_token",
 ]
