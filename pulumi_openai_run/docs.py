@@ -13,7 +13,7 @@ from pulumi_openai_run._objects.assistant import ASSISTANT_FIELDS
 from pulumi_openai_run._objects.message import MESSAGE_FIELDS
 from pulumi_openai_run._objects.thread import THREAD_FIELDS
 from pulumi_openai_run._runs.fields import RUN_FIELDS
-from pulumi_openai_run.schema import Field
+from pulumi_openai_run.schema import Field, on_change_words
 
 TABLES: dict[str, tuple[Field, ...]] = {
     "run": RUN_FIELDS,
@@ -22,10 +22,6 @@ TABLES: dict[str, tuple[Field, ...]] = {
     "message": MESSAGE_FIELDS,
 }
 """Each resource's field table, by the name its README markers use."""
-
-
-def on_change_words(noun: str) -> dict[str, str]:
-    return {"replace": f"new {noun}", "update": "in place", "local": "state only"}
 
 
 def field_table(fields: Iterable[Field] = RUN_FIELDS, noun: str = "run") -> str:

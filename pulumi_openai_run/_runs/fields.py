@@ -82,7 +82,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "model",
-        "The model to use for the run. If not provided, the assistant's model is used.",
+        "The model to use for the run. If not provided, the assistant's model is used (on the Responses "
+        "API, the stored prompt's).",
         validate=a_string(256),
     ),
     Field(

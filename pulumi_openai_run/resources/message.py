@@ -10,8 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._objects.message import MESSAGE_FIELDS, MessageProvider
-from pulumi_openai_run.resources._args import constructor_doc, resource_props
-from pulumi_openai_run.schema import check_declares_inputs
+from pulumi_openai_run.resources._args import describe, resource_props
 
 
 @dataclass
@@ -19,18 +18,10 @@ class MessageArgs:
     """The inputs of a :class:`Message`. Every field may be a plain value or a ``pulumi.Output``."""
 
     thread_id: pulumi.Input[str]
-    """The ID of the thread to add the message to."""
     content: pulumi.Input[str | Sequence[pulumi.Input[Mapping[str, Any]]]]
-    """The message's text, or a list of content parts (text, image_file, image_url)."""
     role: pulumi.Input[str] | None = None
-    """``user`` (default) or ``assistant``."""
     attachments: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
-    """Files attached to the message: ``[{file_id, tools: [{type}]}]``."""
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
-    """Up to 16 key/value strings; changed in place."""
-
-
-check_declares_inputs(MessageArgs, MESSAGE_FIELDS)
 
 
 class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
@@ -42,32 +33,19 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
     """
 
     thread_id: pulumi.Output[str]
-    """The ID of the thread the message is on."""
     content: pulumi.Output[str | list[dict[str, Any]]]
-    """The content as given."""
     role: pulumi.Output[str | None]
-    """The role as given (absent: ``user``)."""
     attachments: pulumi.Output[list[dict[str, Any]] | None]
-    """The attachments as given."""
     metadata: pulumi.Output[dict[str, str] | None]
-    """The message's metadata."""
 
     object: pulumi.Output[str]
-    """The object type, always ``thread.message``."""
     created_at: pulumi.Output[int]
-    """Unix time the message was created."""
     status: pulumi.Output[str]
-    """``in_progress``, ``incomplete`` or ``completed``."""
     assistant_id: pulumi.Output[str | None]
-    """The assistant that wrote the message, if one did."""
     run_id: pulumi.Output[str | None]
-    """The run that wrote the message, if one did."""
     completed_at: pulumi.Output[int | None]
-    """Unix time the message was completed, if it was."""
     incomplete_at: pulumi.Output[int | None]
-    """Unix time the message was marked incomplete, if it was."""
     incomplete_details: pulumi.Output[dict[str, str] | None]
-    """Why the message is incomplete (reason), if it is."""
 
     @overload
     def __init__(self, resource_name: str, args: MessageArgs,
@@ -99,4 +77,4 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
         return Message(resource_name, merged, thread_id=thread_id, **inputs)
 
 
-Message.__init__.__doc__ = constructor_doc("Message", MessageArgs, MESSAGE_FIELDS)
+describe(Message, MessageArgs, MESSAGE_FIELDS)

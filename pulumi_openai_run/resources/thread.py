@@ -10,8 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._objects.thread import THREAD_FIELDS, ThreadProvider
-from pulumi_openai_run.resources._args import constructor_doc, resource_props
-from pulumi_openai_run.schema import check_declares_inputs
+from pulumi_openai_run.resources._args import describe, resource_props
 
 
 @dataclass
@@ -19,16 +18,8 @@ class ThreadArgs:
     """The inputs of a :class:`Thread`. Every field may be a plain value or a ``pulumi.Output``."""
 
     messages: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
-    """Messages to start the thread with: ``[{role, content, attachments, metadata}]``; changing them makes
-    a new thread."""
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
-    """Up to 16 key/value strings; changed in place."""
     tool_resources: pulumi.Input[Mapping[str, Any]] | None = None
-    """Files for the tools on this thread: ``{code_interpreter: {file_ids}, file_search:
-    {vector_store_ids}}``; changed in place."""
-
-
-check_declares_inputs(ThreadArgs, THREAD_FIELDS)
 
 
 class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
@@ -39,16 +30,11 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
     """
 
     messages: pulumi.Output[list[dict[str, Any]] | None]
-    """The initial messages as given."""
     metadata: pulumi.Output[dict[str, str] | None]
-    """The thread's metadata."""
     tool_resources: pulumi.Output[dict[str, Any] | None]
-    """The thread's tool resources."""
 
     object: pulumi.Output[str]
-    """The object type, always ``thread``."""
     created_at: pulumi.Output[int]
-    """Unix time the thread was created."""
 
     @overload
     def __init__(self, resource_name: str, args: ThreadArgs,
@@ -77,4 +63,4 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
         return Thread(resource_name, merged, **inputs)
 
 
-Thread.__init__.__doc__ = constructor_doc("Thread", ThreadArgs, THREAD_FIELDS)
+describe(Thread, ThreadArgs, THREAD_FIELDS)

@@ -24,6 +24,7 @@ from pulumi_openai_run.schema.table import (
     equivalent,
     inputs_of,
     is_unknown,
+    on_change_words,
     outputs_of,
     refreshed_inputs,
 )
@@ -45,6 +46,6 @@ __all__ = [
     "CREATE_TOKEN_KEY", "METADATA_MAX_KEYS", "UNKNOWN", "Diff", "Failure", "Field", "Normalizer", "OnChange",
     "Validator", "a_bool", "a_metadata_map", "a_number", "a_string", "an_id", "as_float", "as_int", "check",
     "check_declares_inputs", "diff", "echo_inputs", "equivalent", "extra_keys", "inputs_of", "is_number",
-    "is_unknown", "kind_of", "metadata_field", "one_of", "outputs_of", "refreshed_inputs", "shown", "user_metadata",
-    "with_token",
+    "is_unknown", "kind_of", "metadata_field", "on_change_words", "one_of", "outputs_of", "refreshed_inputs", "shown",
+    "user_metadata", "with_token",
 ]

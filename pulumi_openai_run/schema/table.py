@@ -26,6 +26,11 @@ OnChange = Literal["replace", "update", "local"]
 """``replace``: a new resource; ``update``: an API call in place; ``local``: state only, no API call."""
 
 
+def on_change_words(noun: str) -> dict[str, str]:
+    """What a change of an input does, in the words of the docs; a replacing change makes a new ``noun``."""
+    return {"replace": f"new {noun}", "update": "in place", "local": "state only"}
+
+
 Validator = Callable[[Any], "str | None"]
 """Returns ``None`` when the value is fine, else the problem and what is allowed."""
 
