@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.provider import ProviderError
-from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
 
 CALLS = {
     "create": ("POST", r"/threads/[^/]+/runs"),

@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .api import Api, JsonReply
+from .api import Api
 from .errors import ApiError, error_body, status_fault_error
 from .faults import Fault, FaultBook
 from .ids import new_id
 from .recording import RecordedRequest, RequestLog
+from .replies import JsonReply
 from .sse import run_event_stream
 from .state import FakeState
 
