@@ -181,16 +181,8 @@ class ProviderServer(ProviderProcess):
             failures=[(f.property, f.reason) for f in response.failures],
         )
 
-    def diff(
-        self,
-        urn: str,
-        id: str,
-        olds: Mapping[str, Any],
-        news: Mapping[str, Any],
-        *,
-        old_inputs: Mapping[str, Any] | None = None,
-        ignore_changes: list[str] | None = None,
-    ) -> DiffOutcome:
+    def diff(self, urn: str, id: str, olds: Mapping[str, Any], news: Mapping[str, Any], *,
+             old_inputs: Mapping[str, Any] | None = None, ignore_changes: list[str] | None = None) -> DiffOutcome:
         """``olds`` are the old *outputs* (state), ``news`` the new checked inputs (as for the engine)."""
         request = provider_pb2.DiffRequest(
             **_resource(urn, id), **self._changes(olds, news, old_inputs), ignoreChanges=ignore_changes or []
@@ -223,16 +215,8 @@ class ProviderServer(ProviderProcess):
             inputs=read_inputs,
         )
 
-    def update(
-        self,
-        urn: str,
-        id: str,
-        olds: Mapping[str, Any],
-        news: Mapping[str, Any],
-        *,
-        old_inputs: Mapping[str, Any] | None = None,
-        timeout: float = 600,
-    ) -> PropertyMap:
+    def update(self, urn: str, id: str, olds: Mapping[str, Any], news: Mapping[str, Any], *,
+               old_inputs: Mapping[str, Any] | None = None, timeout: float = 600) -> PropertyMap:
         """``olds`` are the old outputs (state), ``news`` the new checked inputs; returns the new outputs."""
         require_known("update", news)
         request = provider_pb2.UpdateRequest(
@@ -241,15 +225,8 @@ class ProviderServer(ProviderProcess):
         response = self._call("Update", request, timeout=timeout + _DEADLINE_GRACE)
         return self._outputs(response.properties, news)
 
-    def delete(
-        self,
-        urn: str,
-        id: str,
-        props: Mapping[str, Any],
-        *,
-        old_inputs: Mapping[str, Any] | None = None,
-        timeout: float = 600,
-    ) -> None:
+    def delete(self, urn: str, id: str, props: Mapping[str, Any], *,
+               old_inputs: Mapping[str, Any] | None = None, timeout: float = 600) -> None:
         request = provider_pb2.DeleteRequest(
             **_resource(urn, id),
             properties=self._props(props),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .api import Api
 from .app import App
@@ -21,6 +21,17 @@ from .transport import make_transport
 
 if TYPE_CHECKING:
     import httpx2
+
+
+T = TypeVar("T")
+
+
+def _known(key: str, lookup: Callable[[], T]) -> T:
+    """``lookup()``, with the API's 404 (or 400) as a ``KeyError(key)``, as the inspection methods promise."""
+    try:
+        return lookup()
+    except ApiError:
+        raise KeyError(key) from None
 
 
 class FakeOpenAI:
@@ -141,18 +152,15 @@ class FakeOpenAI:
 
     def run(self, run_id: str) -> dict[str, Any]:
         """The run's API JSON now (KeyError if unknown)."""
-        try:
+        def data() -> dict[str, Any]:
             with self._state.lock:
                 return copy.deepcopy(self._state.run(None, run_id).data)
-        except ApiError:
-            raise KeyError(run_id) from None
+
+        return _known(run_id, data)
 
     def runs_on(self, thread_id: str) -> list[dict[str, Any]]:
         """Every run on the thread, oldest first (KeyError if the thread is unknown)."""
-        try:
-            return self._state.runs_on(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.runs_on(thread_id))
 
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant, oldest first."""
@@ -160,31 +168,19 @@ class FakeOpenAI:
 
     def assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant's API JSON now (KeyError if unknown or deleted)."""
-        try:
-            return self._state.get_assistant(assistant_id)
-        except ApiError:
-            raise KeyError(assistant_id) from None
+        return _known(assistant_id, lambda: self._state.get_assistant(assistant_id))
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         """The thread's API JSON now (KeyError if unknown or deleted)."""
-        try:
-            return self._state.get_thread(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.get_thread(thread_id))
 
     def messages_on(self, thread_id: str) -> list[dict[str, Any]]:
         """Every message on the thread, oldest first (KeyError if the thread is unknown)."""
-        try:
-            return self._state.messages_on(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.messages_on(thread_id))
 
     def response(self, response_id: str) -> dict[str, Any]:
         """The response's API JSON now, everything included (KeyError if unknown or deleted)."""
-        try:
-            return self._state.conversations.get_response(response_id, INCLUDABLE)
-        except ApiError:
-            raise KeyError(response_id) from None
+        return _known(response_id, lambda: self._state.conversations.get_response(response_id, INCLUDABLE))
 
     def responses_on(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every response made on the conversation and not deleted, oldest first."""
@@ -192,10 +188,7 @@ class FakeOpenAI:
 
     def conversation_items(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every item of the conversation, oldest first (KeyError if the conversation is unknown)."""
-        try:
-            return self._state.conversations.items_of(conversation_id)
-        except ApiError:
-            raise KeyError(conversation_id) from None
+        return _known(conversation_id, lambda: self._state.conversations.items_of(conversation_id))
 
     # -- faults and the request log -------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from typing import Any
 from .errors import bad_request
 from .objects import ts
 from .script import RunScript
-from .timeline import Timeline, Work, planned_work
+from .timeline import LiveObject, Timeline, Work, planned_work
 
 ACTIVE = frozenset({"queued", "in_progress"})
 TERMINAL = frozenset({"completed", "incomplete", "failed", "cancelled"})
@@ -176,12 +176,14 @@ def public_response(response: Mapping[str, Any], include: Collection[str]) -> di
 # --- the lifecycle -------------------------------------------------------------------------------
 
 
-class ResponseLifecycle:
+class ResponseLifecycle(LiveObject):
     """A response and its output items, driven by a :class:`RunScript`.
 
     ``on_finish(response)`` is called when it completes or ends incomplete (the owner adds its items
     to the conversation then, as the API does).
     """
+
+    ACTIVE = ACTIVE
 
     def __init__(self, data: dict[str, Any], script: RunScript, now: float, include: Collection[str],
                  new_items: list[dict[str, Any]], on_finish: Callable[[ResponseLifecycle], None]) -> None:
@@ -200,18 +202,6 @@ class ResponseLifecycle:
         if self.status == "queued":
             self._emit("response.queued", response=self.data)
         self._schedule(now)
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    @property
-    def status(self) -> str:
-        return str(self.data["status"])
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
 
     @property
     def conversation_id(self) -> str | None:
