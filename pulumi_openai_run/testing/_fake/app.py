@@ -20,6 +20,7 @@ from .faults import Fault, FaultBook
 from .ids import new_id
 from .recording import RecordedRequest, RequestLog
 from .replies import JsonReply
+from .shapes import ShapeError, conform
 from .sse import run_event_stream
 from .state import FakeState
 
@@ -165,7 +166,12 @@ class App:
             traceback.print_exc()
             return _json_response(500, error_body(f"The fake failed: {error!r}", type="server_error"))
         if isinstance(reply, JsonReply):
-            return _json_response(reply.status, reply.body, reply.headers)
+            try:
+                body = conform(reply.body)
+            except ShapeError as error:
+                traceback.print_exc()
+                return _json_response(500, error_body(f"The fake failed: {error}", type="server_error"))
+            return _json_response(reply.status, body, reply.headers)
         return Response(
             200,
             {

@@ -78,7 +78,12 @@ def conversation_object(created_at: float, metadata: Mapping[str, str] | None) -
 def message_item(role: str, content: Any, status: str = "completed") -> dict[str, Any]:
     """A conversation message item from request content (a string or content parts)."""
     kind = "output_text" if role == "assistant" else "input_text"
-    parts = [{"type": kind, "text": content}] if isinstance(content, str) else [dict(part) for part in content]
+    parts: list[dict[str, Any]] = (
+        [{"type": kind, "text": content}] if isinstance(content, str) else [dict(part) for part in content]
+    )
+    for part in parts:
+        if part.get("type") == "output_text":
+            part.setdefault("annotations", [])  # the service answers every output text with its annotations
     return {"id": new_id("msg"), "type": "message", "role": role, "status": status, "content": parts}
 
 
@@ -149,7 +154,7 @@ def response_object(created_at: float, body: Mapping[str, Any], prompt: Mapping[
 def usage_object(usage: Mapping[str, int]) -> dict[str, Any]:
     return {
         "input_tokens": int(usage.get("prompt_tokens", 0)),
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": int(usage.get("completion_tokens", 0)),
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": int(usage.get("total_tokens", 0)),
