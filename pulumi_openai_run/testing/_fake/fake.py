@@ -34,6 +34,11 @@ def _known(key: str, lookup: Callable[[], T]) -> T:
         raise KeyError(key) from None
 
 
+def _message_items(messages: Iterable[str | Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Seeded messages: a string is a user message's text, a mapping is taken as it is."""
+    return [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
+
+
 class FakeOpenAI:
     """A stateful fake of the OpenAI Assistants v2 API (see the package docs)."""
 
@@ -103,8 +108,7 @@ class FakeOpenAI:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create a thread; each message is a user message's text or a ``{"role", "content"}`` dict."""
-        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
-        return self._state.create_thread(items, metadata)
+        return self._state.create_thread(_message_items(messages), metadata)
 
     def add_message(self, thread_id: str, content: str, role: str = "user") -> dict[str, Any]:
         """Add a message (raises :class:`ApiError` like the API would, e.g. during an active run)."""
@@ -123,8 +127,7 @@ class FakeOpenAI:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create a conversation (``conv_...``); each message is a user message's text or an input item."""
-        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
-        return self._state.conversations.create_conversation(items, metadata)
+        return self._state.conversations.create_conversation(_message_items(messages), metadata)
 
     # -- scripting and time ---------------------------------------------------------------------
 
