@@ -13,7 +13,7 @@ from .clock import make_clock
 from .errors import ApiError
 from .faults import Fault, FaultBook
 from .recording import RecordedRequest, RequestLog
-from .responses import INCLUDABLE
+from .response_lifecycle import INCLUDABLE
 from .script import RunScript
 from .server import FakeServer
 from .state import FakeState

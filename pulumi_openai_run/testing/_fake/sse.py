@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .lifecycle import STREAM_END_EVENTS
+from .run_lifecycle import STREAM_END_EVENTS
 from .shapes import conform
 from .state import FakeState
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import validation as v
-from ..conversations import ConversationStore
+from ..conversation_store import ConversationStore
 from ..listing import page_params
 from ..replies import ID, JsonReply, Query, Reply, Route, body_of
 from .responses import include_query, input_value

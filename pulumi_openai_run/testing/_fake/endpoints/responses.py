@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import validation as v
-from ..conversations import ConversationStore
+from ..conversation_store import ConversationStore
 from ..errors import bad_request
 from ..replies import ID, JsonReply, Query, Reply, Route, StreamReply, body_of, include_values, poll_headers
-from ..responses import INCLUDABLE
+from ..response_lifecycle import INCLUDABLE
 
 
 def include_query(query: Query) -> list[str]:

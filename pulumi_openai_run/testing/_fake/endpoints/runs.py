@@ -6,8 +6,8 @@ import copy
 from typing import Any
 
 from .. import validation as v
+from ..assistants_json import FILE_SEARCH_CONTENT_INCLUDE
 from ..listing import page_params
-from ..objects import FILE_SEARCH_CONTENT_INCLUDE
 from ..replies import ID, JsonReply, Query, Reply, Route, StreamReply, body_of, include_values, poll_headers
 from ..state import FakeState
 

@@ -15,7 +15,7 @@ Tool items come first, as run steps do: a ``code_interpreter_call`` when ``code_
 ``file_search_files``, and ``extra_steps`` filler ``code_interpreter_call`` items. ``message_file_ids``
 become ``file_citation`` annotations. Output items carry no ``created_at`` (the API gives none).
 
-Pure of I/O and of threads, like :mod:`.lifecycle`: the owner calls :meth:`ResponseLifecycle.settle`
+Pure of I/O and of threads, like :mod:`.run_lifecycle`: the owner calls :meth:`ResponseLifecycle.settle`
 under its lock. Each transition appends the stream events it causes to ``events``.
 """
 
@@ -28,8 +28,8 @@ from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from typing import Any
 
+from .assistants_json import ts
 from .errors import bad_request
-from .objects import ts
 from .script import RunScript
 from .timeline import LiveObject, Timeline, Work, planned_work
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from . import objects
+from . import assistants_json as objects
 from .errors import bad_request
 from .ids import new_id
 from .script import RunScript
