@@ -6,7 +6,7 @@ Public surface (everything else in this package is private):
 * The fake: :class:`FakeOpenAI`, :class:`RunScript` (how the next runs or responses go), :class:`Fault`
   (inject errors), :class:`RecordedRequest` (``fake.requests``), :class:`ApiError`.
 * Provider glue: :func:`configured_provider` (a provider configured for a fake), :class:`FakeApiClock` (the
-  provider's waits move the fake's manual clock), :func:`patch_provider_clock` (install any clock),
+  provider's waits move the fake's manual clock), :func:`patch_provider_clock` (install any :class:`ProviderClock`),
   :func:`ignore_assistants_deprecation` (openai-python's Assistants deprecation warnings).
 * The engine harness: :class:`ProviderServer` (the real ``python -m pulumi.dynamic`` over gRPC, driven
   like the engine: ``check``, ``diff``, ``create``, ``read``, ``update``, ``delete``), :class:`Secret`,
@@ -125,7 +125,13 @@ from ._fake.fake import FakeOpenAI
 from ._fake.faults import Fault
 from ._fake.recording import RecordedRequest
 from ._fake.script import RunScript
-from ._provider import FakeApiClock, configured_provider, ignore_assistants_deprecation, patch_provider_clock
+from ._provider import (
+    FakeApiClock,
+    ProviderClock,
+    configured_provider,
+    ignore_assistants_deprecation,
+    patch_provider_clock,
+)
 
 if TYPE_CHECKING:
     from ._engine.calls import (
@@ -180,6 +186,7 @@ __all__ = [
     "FakeOpenAI",
     "Fault",
     "PropertyMap",
+    "ProviderClock",
     "ProviderError",
     "ProviderServer",
     "ProviderServerMocks",
