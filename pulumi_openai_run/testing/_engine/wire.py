@@ -31,10 +31,10 @@ UNKNOWN: str = rpc.UNKNOWN
 
 Put it in ``news`` to simulate a preview; unknowns in results come back as this value."""
 
-PROVIDER_KEY = "__provider"
-
 DEFAULT_PROJECT = "test"
 DEFAULT_STACK = "dev"
+
+
 @dataclass(frozen=True)
 class Secret:
     """Marks a config value or a property value as secret."""

@@ -16,7 +16,6 @@ CONVERSATION_UPDATE_FIELDS: dict[str, v.Check] = {"metadata": v.metadata}
 ITEMS_FIELDS: dict[str, v.Check] = {"items": input_value}
 
 
-
 def routes(store: ConversationStore) -> list[Route]:
     def create_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
         fields = v.validate(body_of(body), CONVERSATION_FIELDS)
