@@ -1,25 +1,13 @@
-"""Helpers the benchmark scripts share: a configured provider on the fake, medians, tables."""
+"""Helpers the benchmark scripts share: medians, tables (and quiet Assistants deprecation warnings)."""
 
 from __future__ import annotations
 
 import statistics
-import warnings
 from collections.abc import Sequence
 
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
+from pulumi_openai_run.testing import ignore_assistants_deprecation
 
-from pulumi_openai_run import RunProvider
-from pulumi_openai_run.testing import FakeOpenAI
-
-warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
-
-
-def provider_for(fake: FakeOpenAI) -> RunProvider:
-    provider = RunProvider()
-    provider.configure(ConfigureRequest(Config({"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url},
-                                               "benchmark")))
-    return provider
+ignore_assistants_deprecation()
 
 
 def median(values: Sequence[float]) -> float:

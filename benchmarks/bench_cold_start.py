@@ -17,7 +17,7 @@ from _common import median, table
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_openai_run import Run, RunProvider
-from pulumi_openai_run.testing.engine import ProviderServer, urn
+from pulumi_openai_run.testing import ProviderServer, urn
 
 EAGER = ("-c", "import openai, runpy; runpy.run_module('pulumi.dynamic', run_name='__main__')")
 

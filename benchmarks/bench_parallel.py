@@ -19,8 +19,7 @@ from _common import table
 from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_openai_run import Run, RunProvider
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
-from pulumi_openai_run.testing.engine import ProviderServer, Secret, urn
+from pulumi_openai_run.testing import FakeOpenAI, ProviderServer, RunScript, Secret, urn
 
 
 def main() -> None:

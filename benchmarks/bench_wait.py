@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 
 import openai
-from _common import median, provider_for, table
+from _common import median, table
 
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from pulumi_openai_run.testing import FakeOpenAI, RunScript, configured_provider
 
 
 def measure(fake: FakeOpenAI, duration: float, repeat: int,
@@ -50,7 +50,7 @@ def main() -> None:
 
     rows = []
     with FakeOpenAI(clock="real") as fake:
-        provider = provider_for(fake)
+        provider = configured_provider(fake)
         client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
 
         def polling(assistant: str, thread: str) -> None:

@@ -1,18 +1,15 @@
-"""Shared fixtures: a clock that tests move, and quiet Assistants deprecation warnings."""
+"""Shared fixtures: a clock that tests move, quiet Assistants deprecation warnings, and short names for the
+``pulumi_openai_run.testing`` plugin's fixtures."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import RunProvider
-from pulumi_openai_run._core import waiting
-from pulumi_openai_run.testing import FakeOpenAI
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, ignore_assistants_deprecation, patch_provider_clock
 
 
 class SteppedClock:
@@ -33,56 +30,28 @@ class SteppedClock:
 @pytest.fixture
 def stepped_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[SteppedClock]:
     clock = SteppedClock()
-    monkeypatch.setattr(waiting, "clock", clock)
+    patch_provider_clock(monkeypatch, clock)
     yield clock
 
 
 @pytest.fixture(autouse=True)
 def _quiet_assistants_deprecation() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The Assistants API is deprecated", category=DeprecationWarning)
-        # what object_api silences at import for its calls to the assistants' methods (pytest resets filters)
-        warnings.filterwarnings("ignore", message=r"deprecated\Z", category=DeprecationWarning,
-                                module=r"pulumi_openai_run\._objects\.calls\Z")
+    with warnings.catch_warnings():  # pytest resets filters per test: the provider's own are re-added here
+        ignore_assistants_deprecation()
         yield
 
 
-class FakeApiClock:
-    """The provider's clock tied to the fake's manual clock: every wait moves the fake's time."""
-
-    def __init__(self, fake: FakeOpenAI) -> None:
-        self.fake = fake
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.fake.now()
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.fake.advance(seconds)
+@pytest.fixture
+def fake(openai_fake: FakeOpenAI) -> FakeOpenAI:
+    return openai_fake
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(api_key="sk-fake-secret-0123456789") as running:
-        yield running
+def fake_clock(openai_fake_clock: FakeApiClock) -> FakeApiClock:
+    return openai_fake_clock
 
 
 @pytest.fixture
-def fake_clock(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeApiClock:
-    clock = FakeApiClock(fake)
-    monkeypatch.setattr(waiting, "clock", clock)
-    return clock
-
-
-def configured_provider(fake: FakeOpenAI, **config: Any) -> RunProvider:
-    provider = RunProvider()
-    values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
-    provider.configure(ConfigureRequest(Config(values, "test")))
-    return provider
-
-
-@pytest.fixture
-def provider(fake: FakeOpenAI, fake_clock: FakeApiClock) -> RunProvider:
+def provider(run_provider: RunProvider) -> RunProvider:
     """A RunProvider configured for the fake over HTTP, its waits on the fake's clock."""
-    return configured_provider(fake)
+    return run_provider

@@ -23,16 +23,17 @@ from pulumi_openai_run import (
 )
 from pulumi_openai_run._core.tools import normalize_tool_resources
 from pulumi_openai_run._objects.provider import ApiObjectProvider
-from pulumi_openai_run.testing import FakeOpenAI
-from pulumi_openai_run.testing.engine import (
+from pulumi_openai_run.testing import (
     UNKNOWN,
+    FakeOpenAI,
     ProviderError,
     ProviderServer,
+    ProviderServerMocks,
     Secret,
+    run_program,
     serialized_provider,
     urn,
 )
-from pulumi_openai_run.testing.mocks import ProviderServerMocks, run_program
 
 API_KEY = "sk-engine-chain-secret-5a4b3c2d1e"
 

@@ -16,17 +16,19 @@ import grpc
 import pytest
 from toy_provider import DELETE_FAILURE_MESSAGE, Toy, ToyProvider
 
-from pulumi_openai_run.testing.engine import (
+from pulumi_openai_run.testing import (
     UNKNOWN,
+    CheckFailedError,
     DiffOutcome,
     ProviderError,
     ProviderServer,
+    ProviderServerMocks,
     ProviderStartError,
     Secret,
+    run_program,
     serialized_provider,
     urn,
 )
-from pulumi_openai_run.testing.mocks import CheckFailedError, ProviderServerMocks, run_program
 
 API_KEY = "sk-toy-not-a-real-key"
 CONFIG: dict[str, Any] = {"toy:apiKey": Secret(API_KEY), "test:region": "eu-west-1"}

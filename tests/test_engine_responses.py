@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from pulumi_openai_run import Run, RunProvider
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
-from pulumi_openai_run.testing.engine import ProviderServer, Secret, serialized_provider, urn
+from pulumi_openai_run.testing import FakeOpenAI, ProviderServer, RunScript, Secret, serialized_provider, urn
 
 API_KEY = "sk-engine-responses-1a2b3c4d5e"
 RUN_URN = urn(Run, "summary")

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 from pulumi_openai_run import Run, RunProvider
-from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
-from pulumi_openai_run.testing.engine import (
+from pulumi_openai_run.testing import (
     UNKNOWN,
+    FakeOpenAI,
+    Fault,
     ProviderError,
     ProviderServer,
+    RunScript,
     Secret,
     serialized_provider,
     urn,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._core import waiting
 from pulumi_openai_run._runs.provider import ProviderError
-from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
 
 CALLS = {
     "create": ("POST", r"/threads/[^/]+/runs"),

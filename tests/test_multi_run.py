@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
-from pulumi_openai_run.testing.engine import ProviderServer, Secret
-from pulumi_openai_run.testing.mocks import ProviderServerMocks, run_program
+from pulumi_openai_run.testing import FakeOpenAI, ProviderServer, ProviderServerMocks, RunScript, Secret, run_program
 from pulumi_openai_run.testing.up import main as offline_up
 
 MULTI_RUN = Path(__file__).resolve().parent.parent / "examples" / "multi_run"

@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Run, RunArgs, Thread, ThreadArgs
-from pulumi_openai_run.testing.mocks import run_program
+from pulumi_openai_run.testing import run_program
 
 PROGRAM = '''
 import pulumi

@@ -8,14 +8,13 @@ from typing import Any
 
 import openai
 import pytest
-from conftest import FakeApiClock
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
 from pulumi_openai_run._objects.provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
-from pulumi_openai_run.testing import FakeOpenAI, Fault
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault
 
 ProviderClass = type[ApiObjectProvider]
 

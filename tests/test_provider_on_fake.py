@@ -6,11 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, RunScript, configured_provider
 
 RUNS = r"/threads/[^/]+/runs"
 RUN = r"/threads/[^/]+/runs/run_\w+"

@@ -8,12 +8,15 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
-from pulumi_openai_run.testing.engine import UNKNOWN, ProviderServer, Secret
-from pulumi_openai_run.testing.mocks import (
+from pulumi_openai_run.testing import (
+    UNKNOWN,
     ExportCapturingMonitor,
+    FakeOpenAI,
+    ProviderServer,
     ProviderServerMocks,
     ResourceFailedError,
+    RunScript,
+    Secret,
     run_program,
 )
 from pulumi_openai_run.testing.up import main as offline_up

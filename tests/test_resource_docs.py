@@ -17,7 +17,7 @@ from pulumi_openai_run import Assistant, AssistantArgs, Message, MessageArgs, Ru
 from pulumi_openai_run.docs import TABLES
 from pulumi_openai_run.resources._args import describe
 from pulumi_openai_run.schema import Field, inputs_of, outputs_of
-from pulumi_openai_run.testing.mocks import run_program
+from pulumi_openai_run.testing import run_program
 
 RESOURCES: dict[str, tuple[type, type]] = {
     "run": (Run, RunArgs),

@@ -7,12 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
-from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run._core import waiting
-from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, RunScript, configured_provider
 
 RETRIEVE = r"/threads/[^/]+/runs/run_\w+"
 

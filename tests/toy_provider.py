@@ -1,4 +1,4 @@
-"""A tiny dynamic provider used to exercise the engine harness (``pulumi_openai_run.testing.engine``).
+"""A tiny dynamic provider used to exercise the engine harness (``pulumi_openai_run.testing.ProviderServer``).
 
 It lives in an importable module (not in a test file, not in ``__main__``) so that dill pickles the provider
 *class* by reference: the ``python -m pulumi.dynamic`` child process imports ``toy_provider`` by name, which

@@ -1,4 +1,27 @@
-"""A stateful fake of the OpenAI Assistants v2 API, for testing code that creates and polls runs.
+"""Test your Pulumi stacks and code that uses OpenAI offline: a stateful fake of the OpenAI API, glue
+that ties the provider to it, a harness that plays the Pulumi engine, and a pytest plugin.
+
+Public surface (everything else in this package is private):
+
+* The fake: :class:`FakeOpenAI`, :class:`RunScript` (how the next runs or responses go), :class:`Fault`
+  (inject errors), :class:`RecordedRequest` (``fake.requests``), :class:`ApiError`.
+* Provider glue: :func:`configured_provider` (a provider configured for a fake), :class:`FakeApiClock` (the
+  provider's waits move the fake's manual clock), :func:`patch_provider_clock` (install any :class:`ProviderClock`),
+  :func:`ignore_assistants_deprecation` (openai-python's Assistants deprecation warnings).
+* The engine harness: :class:`ProviderServer` (the real ``python -m pulumi.dynamic`` over gRPC, driven
+  like the engine: ``check``, ``diff``, ``create``, ``read``, ``update``, ``delete``), :class:`Secret`,
+  :data:`UNKNOWN`, :func:`urn`, :func:`serialized_provider`, the results :class:`PropertyMap`,
+  :class:`CheckOutcome`, :class:`DiffOutcome`, :class:`ReadOutcome`, and the errors :class:`ProviderError`
+  and :class:`ProviderStartError`.
+* Whole programs: :func:`run_program` runs a Pulumi program under ``set_mocks`` with
+  :class:`ProviderServerMocks` sending its dynamic resources to a ``ProviderServer``
+  (:class:`CheckFailedError`, :class:`ResourceFailedError`, :class:`Registration`,
+  :class:`ExportCapturingMonitor`).
+* The pytest plugin :mod:`pulumi_openai_run.testing.pytest_plugin` (enabled by installing the package):
+  fixtures ``openai_fake``, ``openai_fake_clock``, ``run_provider``, ``openai_live_fake``,
+  ``provider_server``.
+
+The engine harness and the program runner load on first use (they import ``pulumi`` and ``grpc``).
 
 The fake keeps assistants, threads, messages, runs and run steps in memory and moves each run
 through its lifecycle (``queued`` -> ``in_progress`` -> outcome) on its own clock, following a
@@ -88,13 +111,96 @@ scripts, faults and request log:
   the result.
 
 Command line: ``python -m pulumi_openai_run.testing --port 8080 --seed`` serves with the real clock
-until Ctrl-C and prints the base URL (``--port 0`` picks a free port).
+until Ctrl-C and prints the base URL (``--port 0`` picks a free port); ``python -m
+pulumi_openai_run.testing.up [PROJECT_DIR]`` plays a ``pulumi up`` of a stack against the fake, offline.
 """
 
-from .errors import ApiError
-from .fake import FakeOpenAI
-from .faults import Fault
-from .recording import RecordedRequest
-from .script import RunScript
+from __future__ import annotations
 
-__all__ = ["ApiError", "FakeOpenAI", "Fault", "RecordedRequest", "RunScript"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._fake.errors import ApiError
+from ._fake.fake import FakeOpenAI
+from ._fake.faults import Fault
+from ._fake.recording import RecordedRequest
+from ._fake.script import RunScript
+from ._provider import (
+    FakeApiClock,
+    ProviderClock,
+    configured_provider,
+    ignore_assistants_deprecation,
+    patch_provider_clock,
+)
+
+if TYPE_CHECKING:
+    from ._engine.calls import (
+        CheckOutcome,
+        DiffOutcome,
+        ProviderError,
+        ProviderServer,
+        ReadOutcome,
+    )
+    from ._engine.mocks import (
+        CheckFailedError,
+        ExportCapturingMonitor,
+        ProviderServerMocks,
+        Registration,
+        ResourceFailedError,
+        run_program,
+    )
+    from ._engine.process import ProviderStartError
+    from ._engine.wire import UNKNOWN, PropertyMap, Secret, serialized_provider, urn
+
+_LAZY = {
+    **dict.fromkeys(("CheckOutcome", "DiffOutcome", "ProviderError", "ProviderServer", "ReadOutcome"), "calls"),
+    **dict.fromkeys(("CheckFailedError", "ExportCapturingMonitor", "ProviderServerMocks", "Registration",
+                     "ResourceFailedError", "run_program"), "mocks"),
+    "ProviderStartError": "process",
+    **dict.fromkeys(("UNKNOWN", "PropertyMap", "Secret", "serialized_provider", "urn"), "wire"),
+}
+"""Names of the engine harness, by the ``_engine`` module that defines them (imported on first use)."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}._engine.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = [
+    "UNKNOWN",
+    "ApiError",
+    "CheckFailedError",
+    "CheckOutcome",
+    "DiffOutcome",
+    "ExportCapturingMonitor",
+    "FakeApiClock",
+    "FakeOpenAI",
+    "Fault",
+    "PropertyMap",
+    "ProviderClock",
+    "ProviderError",
+    "ProviderServer",
+    "ProviderServerMocks",
+    "ProviderStartError",
+    "ReadOutcome",
+    "RecordedRequest",
+    "Registration",
+    "ResourceFailedError",
+    "RunScript",
+    "Secret",
+    "configured_provider",
+    "ignore_assistants_deprecation",
+    "patch_provider_clock",
+    "run_program",
+    "serialized_provider",
+    "urn",
+]

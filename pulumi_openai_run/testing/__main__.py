@@ -7,8 +7,8 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from .fake import FakeOpenAI
-from .script import OUTCOMES, RunScript
+from ._fake.fake import FakeOpenAI
+from ._fake.script import OUTCOMES, RunScript
 
 
 def _parser() -> argparse.ArgumentParser:

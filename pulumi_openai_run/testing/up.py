@@ -15,10 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from .engine import ProviderServer, Secret
-from .fake import FakeOpenAI
-from .mocks import ProviderServerMocks, run_program
-from .script import RunScript
+from . import FakeOpenAI, ProviderServer, ProviderServerMocks, RunScript, Secret, run_program
 
 
 def _yaml_value(pulumi_yaml: Path, key: str) -> str | None:

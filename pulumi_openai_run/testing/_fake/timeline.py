@@ -7,11 +7,30 @@ import heapq
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from .script import RunScript
 
 WorkKind = Literal["code_interpreter", "file_search", "extra", "message", "function"]
+
+
+class LiveObject:
+    """A run or a response: its API JSON in :attr:`data`, active while its status is in :attr:`ACTIVE`."""
+
+    ACTIVE: ClassVar[frozenset[str]]
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE
 
 
 @dataclass(frozen=True)

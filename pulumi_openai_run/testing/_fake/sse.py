@@ -6,14 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .lifecycle import STREAM_END_EVENTS
+from .run_lifecycle import STREAM_END_EVENTS
+from .shapes import conform
 from .state import FakeState
 
 DONE = b"event: done\ndata: [DONE]\n\n"
 
 
 def format_event(name: str, data: Any) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+    return f"event: {name}\ndata: {json.dumps(conform(data, name), separators=(',', ':'))}\n\n".encode()
 
 
 def run_event_stream(state: FakeState, run_id: str, start: int = 0) -> Iterator[bytes]:

@@ -30,24 +30,18 @@ def _invalid_type(param: str, expected: str, value: Any) -> Exception:
     )
 
 
-def string(param: str, value: Any) -> None:
-    if not isinstance(value, str):
-        raise _invalid_type(param, "a string", value)
+def _instance_of(kind: type, expected: str) -> Check:
+    def check(param: str, value: Any) -> None:
+        if not isinstance(value, kind):
+            raise _invalid_type(param, expected, value)
+
+    return check
 
 
-def boolean(param: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise _invalid_type(param, "a boolean", value)
-
-
-def array(param: str, value: Any) -> None:
-    if not isinstance(value, list):
-        raise _invalid_type(param, "an array", value)
-
-
-def obj(param: str, value: Any) -> None:
-    if not isinstance(value, dict):
-        raise _invalid_type(param, "an object", value)
+string = _instance_of(str, "a string")
+boolean = _instance_of(bool, "a boolean")
+array = _instance_of(list, "an array")
+obj = _instance_of(dict, "an object")
 
 
 def anything(param: str, value: Any) -> None:

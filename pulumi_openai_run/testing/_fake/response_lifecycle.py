@@ -15,7 +15,7 @@ Tool items come first, as run steps do: a ``code_interpreter_call`` when ``code_
 ``file_search_files``, and ``extra_steps`` filler ``code_interpreter_call`` items. ``message_file_ids``
 become ``file_citation`` annotations. Output items carry no ``created_at`` (the API gives none).
 
-Pure of I/O and of threads, like :mod:`.lifecycle`: the owner calls :meth:`ResponseLifecycle.settle`
+Pure of I/O and of threads, like :mod:`.run_lifecycle`: the owner calls :meth:`ResponseLifecycle.settle`
 under its lock. Each transition appends the stream events it causes to ``events``.
 """
 
@@ -28,10 +28,10 @@ from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from typing import Any
 
+from .assistants_json import ts
 from .errors import bad_request
-from .objects import ts
 from .script import RunScript
-from .timeline import Timeline, Work, planned_work
+from .timeline import LiveObject, Timeline, Work, planned_work
 
 ACTIVE = frozenset({"queued", "in_progress"})
 TERMINAL = frozenset({"completed", "incomplete", "failed", "cancelled"})
@@ -78,7 +78,12 @@ def conversation_object(created_at: float, metadata: Mapping[str, str] | None) -
 def message_item(role: str, content: Any, status: str = "completed") -> dict[str, Any]:
     """A conversation message item from request content (a string or content parts)."""
     kind = "output_text" if role == "assistant" else "input_text"
-    parts = [{"type": kind, "text": content}] if isinstance(content, str) else [dict(part) for part in content]
+    parts: list[dict[str, Any]] = (
+        [{"type": kind, "text": content}] if isinstance(content, str) else [dict(part) for part in content]
+    )
+    for part in parts:
+        if part.get("type") == "output_text":
+            part.setdefault("annotations", [])  # the service answers every output text with its annotations
     return {"id": new_id("msg"), "type": "message", "role": role, "status": status, "content": parts}
 
 
@@ -149,7 +154,7 @@ def response_object(created_at: float, body: Mapping[str, Any], prompt: Mapping[
 def usage_object(usage: Mapping[str, int]) -> dict[str, Any]:
     return {
         "input_tokens": int(usage.get("prompt_tokens", 0)),
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": int(usage.get("completion_tokens", 0)),
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": int(usage.get("total_tokens", 0)),
@@ -176,12 +181,14 @@ def public_response(response: Mapping[str, Any], include: Collection[str]) -> di
 # --- the lifecycle -------------------------------------------------------------------------------
 
 
-class ResponseLifecycle:
+class ResponseLifecycle(LiveObject):
     """A response and its output items, driven by a :class:`RunScript`.
 
     ``on_finish(response)`` is called when it completes or ends incomplete (the owner adds its items
     to the conversation then, as the API does).
     """
+
+    ACTIVE = ACTIVE
 
     def __init__(self, data: dict[str, Any], script: RunScript, now: float, include: Collection[str],
                  new_items: list[dict[str, Any]], on_finish: Callable[[ResponseLifecycle], None]) -> None:
@@ -200,18 +207,6 @@ class ResponseLifecycle:
         if self.status == "queued":
             self._emit("response.queued", response=self.data)
         self._schedule(now)
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    @property
-    def status(self) -> str:
-        return str(self.data["status"])
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
 
     @property
     def conversation_id(self) -> str | None:

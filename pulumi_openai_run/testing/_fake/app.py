@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .api import Api, JsonReply
+from .api import Api
 from .errors import ApiError, error_body, status_fault_error
 from .faults import Fault, FaultBook
 from .ids import new_id
 from .recording import RecordedRequest, RequestLog
+from .replies import JsonReply
+from .shapes import ShapeError, conform
 from .sse import run_event_stream
 from .state import FakeState
 
@@ -164,7 +166,12 @@ class App:
             traceback.print_exc()
             return _json_response(500, error_body(f"The fake failed: {error!r}", type="server_error"))
         if isinstance(reply, JsonReply):
-            return _json_response(reply.status, reply.body, reply.headers)
+            try:
+                body = conform(reply.body)
+            except ShapeError as error:
+                traceback.print_exc()
+                return _json_response(500, error_body(f"The fake failed: {error}", type="server_error"))
+            return _json_response(reply.status, body, reply.headers)
         return Response(
             200,
             {

@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from . import objects
+from . import assistants_json as objects
 from .errors import bad_request
 from .ids import new_id
 from .script import RunScript
-from .timeline import Timeline, Work, planned_work
+from .timeline import LiveObject, Timeline, Work, planned_work
 
 ACTIVE_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled", "expired", "incomplete"})
@@ -37,8 +37,10 @@ EXPIRY_SECONDS = 600  # expires_at = created_at + 600
 Event = tuple[str, dict[str, Any]]
 
 
-class RunLifecycle:
+class RunLifecycle(LiveObject):
     """A run, its steps and its reply message, driven by a :class:`RunScript`."""
+
+    ACTIVE = ACTIVE_STATUSES
 
     def __init__(
         self,
@@ -63,18 +65,6 @@ class RunLifecycle:
         self._schedule_execution(now, planned_work(self.script), self._finish)
 
     # -- queries --------------------------------------------------------------------------------
-
-    @property
-    def id(self) -> str:
-        return str(self.data["id"])
-
-    @property
-    def status(self) -> str:
-        return str(self.data["status"])
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
 
     def next_time(self) -> float | None:
         """When the next scheduled transition is due, or None when nothing is scheduled."""

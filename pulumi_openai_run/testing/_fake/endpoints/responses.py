@@ -1,32 +1,24 @@
-"""The REST routes of the Responses and Conversations APIs, mapped onto :class:`~.conversations.ConversationStore`.
+"""The Responses API: ``POST /responses`` (background, stored, or ``stream: true`` for server-sent events),
+``GET``, ``DELETE`` and ``POST .../cancel`` of ``/responses/{id}``.
 
-``POST /responses`` (background, stored, or ``stream: true`` for server-sent events), ``GET``, ``DELETE``
-and ``POST .../cancel`` of ``/responses/{id}``; ``/conversations`` (create, retrieve, update, delete) and
-their ``items`` (create, list, retrieve, delete). Request bodies are validated the way the service
-does (a 400 naming the param). :class:`~.api.Api` adds these routes to its own.
+Request bodies are validated the way the service does (a 400 naming the param).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import validation as v
-from .api import Handler, JsonReply, Query, Reply, StreamReply
-from .conversations import ConversationStore
-from .errors import bad_request
-from .listing import page_params
-from .responses import INCLUDABLE
-
-_ID = r"[^/]+"
+from .. import validation as v
+from ..conversation_store import ConversationStore
+from ..errors import bad_request
+from ..replies import ID, JsonReply, Query, Reply, Route, StreamReply, body_of, include_values, poll_headers
+from ..response_lifecycle import INCLUDABLE
 
 
-def _body(body: Any) -> dict[str, Any]:
-    return {} if body is None else body
-
-
-def _include(query: Query) -> list[str]:
-    values = [*query.get("include[]", ()), *query.get("include", ())]
+def include_query(query: Query) -> list[str]:
+    """The ``include`` query values, checked."""
+    values = include_values(query)
     v.nullable(include)("include", values)
     return values
 
@@ -129,17 +121,12 @@ RESPONSE_FIELDS: dict[str, v.Check] = {
     "top_logprobs": v.anything,
 }
 
-CONVERSATION_FIELDS: dict[str, v.Check] = {"items": v.nullable(input_value), "metadata": v.nullable(v.metadata)}
-CONVERSATION_UPDATE_FIELDS: dict[str, v.Check] = {"metadata": v.metadata}
-ITEMS_FIELDS: dict[str, v.Check] = {"items": input_value}
 
-
-def responses_routes(store: ConversationStore, poll_after_ms: int | None,
-                     closed: Callable[[], bool]) -> list[tuple[str, str, Handler]]:
-    """The routes, for :class:`~.api.Api`; ``closed()`` says when the fake is stopping."""
+def routes(store: ConversationStore, poll_after_ms: int | None, closed: Callable[[], bool]) -> list[Route]:
+    """``closed()`` says when the fake is stopping (a foreground create stops waiting then)."""
 
     def create_response(params: dict[str, str], query: Query, body: Any) -> Reply:
-        fields = v.validate(_body(body), RESPONSE_FIELDS)
+        fields = v.validate(body_of(body), RESPONSE_FIELDS)
         with store.lock:
             response = store.create_response(fields)
             if fields.get("stream"):
@@ -154,8 +141,7 @@ def responses_routes(store: ConversationStore, poll_after_ms: int | None,
             store.response(response_id)
             after = query.get("starting_after")
             return StreamReply(response_id, int(after[-1]) + 1 if after else 0)
-        headers = {} if poll_after_ms is None else {"openai-poll-after-ms": str(poll_after_ms)}
-        return JsonReply(200, store.get_response(response_id, _include(query)), headers)
+        return JsonReply(200, store.get_response(response_id, include_query(query)), poll_headers(poll_after_ms))
 
     def cancel_response(params: dict[str, str], query: Query, body: Any) -> Reply:
         return JsonReply(200, store.cancel_response(params["response_id"]))
@@ -163,47 +149,10 @@ def responses_routes(store: ConversationStore, poll_after_ms: int | None,
     def delete_response(params: dict[str, str], query: Query, body: Any) -> Reply:
         return JsonReply(200, store.delete_response(params["response_id"]))
 
-    def create_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
-        fields = v.validate(_body(body), CONVERSATION_FIELDS)
-        return JsonReply(200, store.create_conversation(fields.get("items"), fields.get("metadata")))
-
-    def get_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
-        return JsonReply(200, store.get_conversation(params["conversation_id"]))
-
-    def update_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
-        fields = v.validate(_body(body), CONVERSATION_UPDATE_FIELDS, required=("metadata",))
-        return JsonReply(200, store.update_conversation(params["conversation_id"], fields["metadata"]))
-
-    def delete_conversation(params: dict[str, str], query: Query, body: Any) -> Reply:
-        return JsonReply(200, store.delete_conversation(params["conversation_id"]))
-
-    def create_items(params: dict[str, str], query: Query, body: Any) -> Reply:
-        fields = v.validate(_body(body), ITEMS_FIELDS, required=("items",))
-        return JsonReply(200, store.add_items(params["conversation_id"], fields["items"], _include(query)))
-
-    def list_items(params: dict[str, str], query: Query, body: Any) -> Reply:
-        return JsonReply(200, store.list_items(params["conversation_id"], page_params(query), _include(query)))
-
-    def get_item(params: dict[str, str], query: Query, body: Any) -> Reply:
-        return JsonReply(200, store.get_item(params["conversation_id"], params["item_id"], _include(query)))
-
-    def delete_item(params: dict[str, str], query: Query, body: Any) -> Reply:
-        return JsonReply(200, store.delete_item(params["conversation_id"], params["item_id"]))
-
-    response = rf"/responses/(?P<response_id>{_ID})"
-    conversation = rf"/conversations/(?P<conversation_id>{_ID})"
-    routes: Sequence[tuple[str, str, Handler]] = [
+    response = rf"/responses/(?P<response_id>{ID})"
+    return [
         ("POST", r"/responses", create_response),
         ("GET", response, get_response),
         ("DELETE", response, delete_response),
         ("POST", rf"{response}/cancel", cancel_response),
-        ("POST", r"/conversations", create_conversation),
-        ("GET", conversation, get_conversation),
-        ("POST", conversation, update_conversation),
-        ("DELETE", conversation, delete_conversation),
-        ("POST", rf"{conversation}/items", create_items),
-        ("GET", rf"{conversation}/items", list_items),
-        ("GET", rf"{conversation}/items/(?P<item_id>{_ID})", get_item),
-        ("DELETE", rf"{conversation}/items/(?P<item_id>{_ID})", delete_item),
     ]
-    return list(routes)

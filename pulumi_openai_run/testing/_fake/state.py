@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import objects
+from . import assistants_json as objects
 from .clock import Clock
-from .conversations import ConversationStore
+from .conversation_store import ConversationStore
 from .errors import ApiError, bad_request, not_found
 from .ids import new_id
-from .lifecycle import Event, RunLifecycle
 from .listing import PageParams, paginate
+from .run_lifecycle import Event, RunLifecycle
 from .script import RunScript
 
 

@@ -1,5 +1,5 @@
 """Run a real Pulumi program under ``pulumi.runtime.set_mocks`` with dynamic resources served by the real
-dynamic-provider server (:class:`~pulumi_openai_run.testing.engine.ProviderServer`).
+dynamic-provider server (:class:`~pulumi_openai_run.testing.ProviderServer`).
 
 :class:`ProviderServerMocks` forwards every dynamic resource registration (type token
 ``pulumi-python:dynamic...``) to the server the way the engine does for a fresh ``pulumi up``: ``Check``
@@ -22,7 +22,7 @@ what it returns to the program.
 stack exports.  Exports are captured where the engine receives them: the root ``pulumi:pulumi:Stack``
 resource's ``RegisterResourceOutputs`` call on the (mock) resource monitor, i.e. after the SDK has awaited and
 serialized every exported value.  Secret exports are unwrapped (``result.secret_keys`` names them); unknowns
-(preview) come back as ``engine.UNKNOWN``.
+(preview) come back as ``pulumi_openai_run.testing.UNKNOWN``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import json
 import runpy
 import sys
 import threading
@@ -46,7 +45,8 @@ from google.protobuf import empty_pb2  # type: ignore[import-untyped,unused-igno
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
-from .engine import PropertyMap, ProviderError, ProviderServer, Secret, _plain
+from .calls import ProviderError, ProviderServer
+from .wire import PropertyMap, Secret, config_variable, from_struct, to_plain
 
 _T = TypeVar("_T")
 
@@ -143,7 +143,7 @@ class ProviderServerMocks(pulumi.runtime.Mocks):
 
         resource_urn = self._urn(args)
         inputs = dict(args.inputs)
-        plain_inputs, _ = _plain(inputs)
+        plain_inputs, _ = to_plain(inputs)
 
         resource_id = args.resource_id
         if resource_id:
@@ -213,14 +213,7 @@ class ExportCapturingMonitor(MockMonitor):
 
     def RegisterResourceOutputs(self, request: Any) -> empty_pb2.Empty:
         if f"::{STACK_TYPE}::" in request.urn:
-            raw = rpc.deserialize_properties(request.outputs, keep_unknowns=True)
-            plain: dict[str, Any] = {}
-            secret_keys: set[str] = set()
-            for key, value in raw.items():
-                plain[key], is_secret = _plain(value)
-                if is_secret:
-                    secret_keys.add(key)
-            self.stack_outputs = PropertyMap(plain, frozenset(secret_keys))
+            self.stack_outputs = from_struct(request.outputs)
         result: empty_pb2.Empty = super().RegisterResourceOutputs(request)
         return result
 
@@ -239,15 +232,6 @@ def _with_thread_loop(method: Callable[[Any], Any], request: Any) -> Any:
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-
-
-def _config_value(value: Any) -> str:
-    """Stack config values are strings (structured values JSON-encoded), as the engine hands them over."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value)
 
 
 @contextlib.contextmanager
@@ -309,7 +293,7 @@ def run_program(
     ``path_or_module``: a program file, a project directory (its ``__main__.py``), a module object or a dotted
     module name.  The program's directory is on ``sys.path`` while it runs (as with the language host; the cwd
     is *not* changed).  ``config``: keys ``"<namespace>:<key>"`` or bare keys (namespaced with ``project``);
-    :class:`~pulumi_openai_run.testing.engine.Secret` values become secret config.  This config is for the
+    :class:`~pulumi_openai_run.testing.Secret` values become secret config.  This config is for the
     *program* (``pulumi.Config``); the provider server keeps the config it was configured with.
 
     Runs in a copied ``contextvars`` context on its own event loop, so the Pulumi settings, config and root
@@ -353,7 +337,7 @@ def _run_program_in_context(
         if isinstance(value, Secret):
             secret_keys.append(full_key)
             value = value.value
-        all_config[full_key] = _config_value(value)
+        all_config[full_key] = config_variable(value)
     pulumi.runtime.set_all_config(all_config, secret_keys)
 
     # Like the language host: a fresh loop that is only ever *running* (never set as the thread's current

@@ -23,7 +23,7 @@ from typing import Any
 from .clock import Clock
 from .errors import ApiError, bad_request
 from .listing import PageParams, paginate
-from .responses import (
+from .response_lifecycle import (
     ACTIVE,
     Event,
     ResponseLifecycle,

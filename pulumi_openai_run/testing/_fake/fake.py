@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .api import Api
 from .app import App
@@ -13,7 +13,7 @@ from .clock import make_clock
 from .errors import ApiError
 from .faults import Fault, FaultBook
 from .recording import RecordedRequest, RequestLog
-from .responses import INCLUDABLE
+from .response_lifecycle import INCLUDABLE
 from .script import RunScript
 from .server import FakeServer
 from .state import FakeState
@@ -21,6 +21,22 @@ from .transport import make_transport
 
 if TYPE_CHECKING:
     import httpx2
+
+
+T = TypeVar("T")
+
+
+def _known(key: str, lookup: Callable[[], T]) -> T:
+    """``lookup()``, with the API's 404 (or 400) as a ``KeyError(key)``, as the inspection methods promise."""
+    try:
+        return lookup()
+    except ApiError:
+        raise KeyError(key) from None
+
+
+def _message_items(messages: Iterable[str | Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Seeded messages: a string is a user message's text, a mapping is taken as it is."""
+    return [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
 
 
 class FakeOpenAI:
@@ -92,8 +108,7 @@ class FakeOpenAI:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create a thread; each message is a user message's text or a ``{"role", "content"}`` dict."""
-        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
-        return self._state.create_thread(items, metadata)
+        return self._state.create_thread(_message_items(messages), metadata)
 
     def add_message(self, thread_id: str, content: str, role: str = "user") -> dict[str, Any]:
         """Add a message (raises :class:`ApiError` like the API would, e.g. during an active run)."""
@@ -112,8 +127,7 @@ class FakeOpenAI:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create a conversation (``conv_...``); each message is a user message's text or an input item."""
-        items = [{"role": "user", "content": m} if isinstance(m, str) else dict(m) for m in messages or ()]
-        return self._state.conversations.create_conversation(items, metadata)
+        return self._state.conversations.create_conversation(_message_items(messages), metadata)
 
     # -- scripting and time ---------------------------------------------------------------------
 
@@ -141,18 +155,15 @@ class FakeOpenAI:
 
     def run(self, run_id: str) -> dict[str, Any]:
         """The run's API JSON now (KeyError if unknown)."""
-        try:
+        def data() -> dict[str, Any]:
             with self._state.lock:
                 return copy.deepcopy(self._state.run(None, run_id).data)
-        except ApiError:
-            raise KeyError(run_id) from None
+
+        return _known(run_id, data)
 
     def runs_on(self, thread_id: str) -> list[dict[str, Any]]:
         """Every run on the thread, oldest first (KeyError if the thread is unknown)."""
-        try:
-            return self._state.runs_on(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.runs_on(thread_id))
 
     def assistants(self) -> list[dict[str, Any]]:
         """Every assistant, oldest first."""
@@ -160,31 +171,19 @@ class FakeOpenAI:
 
     def assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant's API JSON now (KeyError if unknown or deleted)."""
-        try:
-            return self._state.get_assistant(assistant_id)
-        except ApiError:
-            raise KeyError(assistant_id) from None
+        return _known(assistant_id, lambda: self._state.get_assistant(assistant_id))
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         """The thread's API JSON now (KeyError if unknown or deleted)."""
-        try:
-            return self._state.get_thread(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.get_thread(thread_id))
 
     def messages_on(self, thread_id: str) -> list[dict[str, Any]]:
         """Every message on the thread, oldest first (KeyError if the thread is unknown)."""
-        try:
-            return self._state.messages_on(thread_id)
-        except ApiError:
-            raise KeyError(thread_id) from None
+        return _known(thread_id, lambda: self._state.messages_on(thread_id))
 
     def response(self, response_id: str) -> dict[str, Any]:
         """The response's API JSON now, everything included (KeyError if unknown or deleted)."""
-        try:
-            return self._state.conversations.get_response(response_id, INCLUDABLE)
-        except ApiError:
-            raise KeyError(response_id) from None
+        return _known(response_id, lambda: self._state.conversations.get_response(response_id, INCLUDABLE))
 
     def responses_on(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every response made on the conversation and not deleted, oldest first."""
@@ -192,10 +191,7 @@ class FakeOpenAI:
 
     def conversation_items(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every item of the conversation, oldest first (KeyError if the conversation is unknown)."""
-        try:
-            return self._state.conversations.items_of(conversation_id)
-        except ApiError:
-            raise KeyError(conversation_id) from None
+        return _known(conversation_id, lambda: self._state.conversations.items_of(conversation_id))
 
     # -- faults and the request log -------------------------------------------------------------
 

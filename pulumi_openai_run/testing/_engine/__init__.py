@@ -1,0 +1,1 @@
+"""The engine harness (private: use :mod:`pulumi_openai_run.testing`)."""

@@ -1,0 +1,1 @@
+"""The fake OpenAI API (private: use :mod:`pulumi_openai_run.testing`)."""

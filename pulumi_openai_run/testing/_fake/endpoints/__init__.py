@@ -1,0 +1,1 @@
+"""One module per API area; each gives the routes it serves (``routes(...) -> list[Route]``)."""
