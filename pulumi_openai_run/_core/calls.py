@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import openai
 
@@ -99,6 +99,25 @@ class Caller:
                  retryable: Callable[[BaseException], bool] = is_transient,
                  ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
         return call(request, deadline, what, self._cap, retryable, ceiling)
+
+
+def follow_events(stream: Any, deadline: Deadline, on_event: Callable[[Any], bool]) -> None:
+    """Hand each event of ``stream`` to ``on_event`` until it says done (returns true), the deadline passes
+    or the stream breaks (the caller then polls from what it has), and close the stream."""
+    try:
+        for event in stream:
+            if on_event(event) or deadline.expired():
+                break
+    except Exception:  # a broken stream: the caller polls from here on
+        pass
+    finally:
+        stream.close()
+
+
+def poll_after(headers: Mapping[str, str]) -> float | None:
+    """The server's hint (``openai-poll-after-ms``), in seconds, for when to look at a run again."""
+    hint = headers.get("openai-poll-after-ms")
+    return float(hint) / 1000 if hint and hint.isdigit() else None
 
 
 def api_error(what: str, error: openai.APIStatusError) -> ApiError:

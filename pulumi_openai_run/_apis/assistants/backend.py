@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import openai
 
 from pulumi_openai_run._apis.assistants import mapping
-from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
+from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
@@ -37,7 +37,7 @@ def is_busy_thread(error: BaseException) -> bool:
     return isinstance(error, openai.BadRequestError) and _BUSY_THREAD in str(error.message)
 
 
-def _view(run: Mapping[str, Any], poll_after: float | None = None,
+def _view(run: Mapping[str, Any], hint: float | None = None,
           messages: list[dict[str, Any]] | None = None) -> RunView:
     required = (run.get("required_action") or {}).get("submit_tool_outputs") or {}
     functions = [
@@ -48,7 +48,7 @@ def _view(run: Mapping[str, Any], poll_after: float | None = None,
         status=run["status"],
         outputs=mapping.run_outputs(run),
         server_values=mapping.server_values(run),
-        poll_after=poll_after,
+        poll_after=hint,
         messages=messages,
         pending_functions=functions,
         raw=dict(run),
@@ -159,21 +159,17 @@ class AssistantsBackend:
         """Follow the events; ``None`` when the stream broke before the run was announced."""
         run: dict[str, Any] | None = None
         messages: list[dict[str, Any]] = []
-        try:
-            for event in stream:
-                name = str(event.event)
-                if name.startswith("thread.run.") and not name.startswith("thread.run.step"):
-                    run = api_dict(event.data)
-                elif name == "thread.message.completed":
-                    messages.append(api_dict(event.data))
-                if run is not None and (run["status"] not in self.active or run["status"] == "requires_action"):
-                    break
-                if deadline.expired():
-                    break
-        except Exception:  # a broken stream: the caller polls from here on
-            pass
-        finally:
-            stream.close()
+
+        def on_event(event: Any) -> bool:
+            nonlocal run
+            name = str(event.event)
+            if name.startswith("thread.run.") and not name.startswith("thread.run.step"):
+                run = api_dict(event.data)
+            elif name == "thread.message.completed":
+                messages.append(api_dict(event.data))
+            return run is not None and (run["status"] not in self.active or run["status"] == "requires_action")
+
+        follow_events(stream, deadline, on_event)
         if run is None:
             return None
         terminal = run["status"] not in self.active
@@ -198,9 +194,7 @@ class AssistantsBackend:
 
         def retrieve(timeout: float) -> RunView:
             raw = self._runs.with_raw_response.retrieve(ref.run_id, thread_id=thread_id, timeout=timeout)
-            hint = raw.headers.get("openai-poll-after-ms")
-            poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
-            return _view(api_dict(raw.parse()), poll_after=poll_after)
+            return _view(api_dict(raw.parse()), hint=poll_after(raw.headers))
 
         try:
             return self._call(retrieve, deadline, f"retrieve run {ref.run_id}")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import openai
 
 from pulumi_openai_run._apis.responses import mapping
-from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
+from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import Deadline
@@ -60,13 +60,13 @@ def is_locked(error: BaseException) -> bool:
     return isinstance(error, openai.APIStatusError) and getattr(error, "code", None) == LOCKED
 
 
-def _view(response: Mapping[str, Any], poll_after: float | None = None) -> RunView:
+def _view(response: Mapping[str, Any], hint: float | None = None) -> RunView:
     return RunView(
         id=str(response["id"]),
         status=mapping.lifecycle_status(response),
         outputs=mapping.run_outputs(response),
         server_values=mapping.server_values(response),
-        poll_after=poll_after,
+        poll_after=hint,
         pending_functions=mapping.pending_functions(response),
         raw=dict(response),
     )
@@ -171,19 +171,16 @@ class ResponsesBackend:
     def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
         """Follow the events until the response is terminal; ``None`` if none named the response."""
         view: RunView | None = None
-        try:
-            for event in stream:
-                response = api_dict(event).get("response")
-                if isinstance(response, Mapping) and response.get("id"):
-                    view = _view(response)
-                    if view.status not in self.active:
-                        break
-                if deadline.expired():
-                    break
-        except Exception:  # a broken stream: the caller polls from here on
-            pass
-        finally:
-            stream.close()
+
+        def on_event(event: Any) -> bool:
+            nonlocal view
+            response = api_dict(event).get("response")
+            if isinstance(response, Mapping) and response.get("id"):
+                view = _view(response)
+                return view.status not in self.active
+            return False
+
+        follow_events(stream, deadline, on_event)
         return view
 
     # --- reading and stopping a response -------------------------------------------------------
@@ -192,9 +189,7 @@ class ResponsesBackend:
         def retrieve(timeout: float) -> RunView:
             include = cast("list[ResponseIncludable]", list(mapping.INCLUDE))
             raw = self._responses.with_raw_response.retrieve(ref.run_id, include=include, timeout=timeout)
-            hint = raw.headers.get("openai-poll-after-ms")
-            poll_after = float(hint) / 1000 if hint and hint.isdigit() else None
-            return _view(api_dict(raw.parse()), poll_after=poll_after)
+            return _view(api_dict(raw.parse()), hint=poll_after(raw.headers))
 
         try:
             return self._remember(self._call(retrieve, deadline, f"retrieve response {ref.run_id}"))
