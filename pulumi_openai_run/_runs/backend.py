@@ -7,6 +7,7 @@ Each API is a package under ``_apis/`` that declares an :class:`Api` (its traits
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -126,5 +127,11 @@ class Api:
     """Whether a run can be reached by its id alone, without its thread."""
     input_problems: Callable[[Mapping[str, Any]], Sequence[Failure]]
     """Inputs this API refuses although the field table allows them (known values only)."""
-    backend: Callable[[OpenAI], RunBackend]
-    """Builds the backend; the only step that imports ``openai``."""
+    backend_class: str
+    """Where the backend is, ``module:Class``; imported only when a run is created, read or deleted (it
+    imports ``openai``), so that check and diff stay light."""
+
+    def backend(self, client: OpenAI) -> RunBackend:
+        module, _, name = self.backend_class.partition(":")
+        backend: Callable[[OpenAI], RunBackend] = getattr(importlib.import_module(module), name)
+        return backend(client)

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from pulumi_openai_run._runs.backend import Api, RunBackend
-
-if TYPE_CHECKING:
-    from openai import OpenAI
-
-
-def _backend(client: OpenAI) -> RunBackend:
-    from pulumi_openai_run._apis.assistants.backend import AssistantsBackend
-
-    return AssistantsBackend(client)
-
+from pulumi_openai_run._runs.backend import Api
 
 ASSISTANTS = Api(
     name="assistants", title="the Assistants API", thread_prefix="thread_", assistant_prefix="asst_",
@@ -23,5 +11,5 @@ ASSISTANTS = Api(
     finished=frozenset(),  # a replacement on the same thread always stops the old run first
     run_stands_alone=False,  # a run lives under its thread
     input_problems=lambda inputs: [],
-    backend=_backend,
+    backend_class="pulumi_openai_run._apis.assistants.backend:AssistantsBackend",
 )

@@ -3,20 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pulumi_openai_run._apis.responses.mapping import FINISHED, input_problems
-from pulumi_openai_run._runs.backend import Api, RunBackend
-
-if TYPE_CHECKING:
-    from openai import OpenAI
-
-
-def _backend(client: OpenAI) -> RunBackend:
-    from pulumi_openai_run._apis.responses.backend import ResponsesBackend
-
-    return ResponsesBackend(client)
-
+from pulumi_openai_run._runs.backend import Api
 
 RESPONSES = Api(
     name="responses", title="the Responses API", thread_prefix="conv_", assistant_prefix="pmpt_",
@@ -25,5 +13,5 @@ RESPONSES = Api(
     finished=FINISHED,
     run_stands_alone=True,
     input_problems=input_problems,
-    backend=_backend,
+    backend_class="pulumi_openai_run._apis.responses.backend:ResponsesBackend",
 )
