@@ -20,7 +20,7 @@ from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, o
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
-from pulumi_openai_run._runs.backend import RunDetails, RunRef, RunView
+from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 if TYPE_CHECKING:
@@ -265,3 +265,7 @@ class AssistantsBackend:
 
 def _page(fetch: Callable[[Any, float], Any], after: Any, timeout: float) -> Any:
     return fetch(after, timeout)
+
+
+if TYPE_CHECKING:  # mypy holds the class to the interface the lifecycle uses
+    _implements: Callable[[openai.OpenAI], RunBackend] = AssistantsBackend

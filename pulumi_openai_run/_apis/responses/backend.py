@@ -38,7 +38,7 @@ from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, o
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.waiting import Deadline
-from pulumi_openai_run._runs.backend import RunDetails, RunRef, RunView
+from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 if TYPE_CHECKING:
@@ -244,3 +244,7 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, openai.APIStatusError):
         return f"HTTP {error.status_code}"
     return type(error).__name__
+
+
+if TYPE_CHECKING:  # mypy holds the class to the interface the lifecycle uses
+    _implements: Callable[[openai.OpenAI], RunBackend] = ResponsesBackend
