@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.conftest import FakeApiClock, configured_provider
 
 RUNS = r"/threads/[^/]+/runs"
 RUN = r"/threads/[^/]+/runs/run_\w+"

@@ -14,7 +14,6 @@ from typing import Any
 
 import grpc
 import pytest
-from toy_provider import DELETE_FAILURE_MESSAGE, Toy, ToyProvider
 
 from pulumi_openai_run.testing.engine import (
     UNKNOWN,
@@ -27,6 +26,7 @@ from pulumi_openai_run.testing.engine import (
     urn,
 )
 from pulumi_openai_run.testing.mocks import CheckFailedError, ProviderServerMocks, run_program
+from tests.engine.toy_provider import DELETE_FAILURE_MESSAGE, Toy, ToyProvider
 
 API_KEY = "sk-toy-not-a-real-key"
 CONFIG: dict[str, Any] = {"toy:apiKey": Secret(API_KEY), "test:region": "eu-west-1"}
@@ -194,7 +194,7 @@ def test_startup_failure_reports_server_output(tmp_path: Path) -> None:
 
 PROGRAM = """
 import pulumi
-from toy_provider import Toy
+from tests.engine.toy_provider import Toy
 
 config = pulumi.Config()
 toy = Toy("answer", config.require_int("size"), label="from-program")

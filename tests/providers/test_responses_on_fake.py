@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.responses_mapping import TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from tests.conftest import FakeApiClock, configured_provider
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"

@@ -1,8 +1,9 @@
 """A tiny dynamic provider used to exercise the engine harness (``pulumi_openai_run.testing.engine``).
 
 It lives in an importable module (not in a test file, not in ``__main__``) so that dill pickles the provider
-*class* by reference: the ``python -m pulumi.dynamic`` child process imports ``toy_provider`` by name, which
-works because ``ProviderServer`` puts the test directories on the child's ``PYTHONPATH``.
+*class* by reference: the ``python -m pulumi.dynamic`` child process imports ``tests.engine.toy_provider`` by
+name, which works because ``ProviderServer`` puts the directories of the test process's ``sys.path`` (here the
+repository root, which pytest puts there for the ``tests`` package) on the child's ``PYTHONPATH``.
 
 Behaviour:
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import waiting
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.conftest import FakeApiClock, configured_provider
 
 RETRIEVE = r"/threads/[^/]+/runs/run_\w+"
 

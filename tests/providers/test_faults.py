@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import FakeApiClock, configured_provider
 
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from tests.conftest import FakeApiClock, configured_provider
 
 CALLS = {
     "create": ("POST", r"/threads/[^/]+/runs"),

@@ -8,7 +8,6 @@ from typing import Any
 
 import openai
 import pytest
-from conftest import FakeApiClock
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -16,6 +15,7 @@ from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
 from pulumi_openai_run.assistants_mapping import TOKEN_KEY
 from pulumi_openai_run.object_provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault
+from tests.conftest import FakeApiClock
 
 ProviderClass = type[ApiObjectProvider]
 
