@@ -1,9 +1,17 @@
-"""Shared fixtures: a clock that tests move, and quiet Assistants deprecation warnings."""
+"""Shared fixtures: a clock that tests move, the fake and a provider configured for it, quiet Assistants
+deprecation warnings; and the markers each folder's tests get.
+
+The tree mirrors the levels: ``unit/`` (pure), ``fake/`` (the fake API's own behaviour), ``providers/`` (the
+providers in-process against the fake over HTTP), ``engine/`` (the real dynamic-provider server over gRPC),
+``e2e/`` (the examples' programs played whole, and the offline ``up``). Every test under ``engine/`` and
+``e2e/`` is marked ``engine`` (it spawns the server), every test under ``e2e/`` ``slow``; a test elsewhere that
+takes 0.3 s or more is marked ``slow`` where it is defined."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +20,19 @@ from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.testing import FakeOpenAI
+
+TESTS = Path(__file__).resolve().parent
+FOLDER_MARKS = {"engine": ("engine",), "e2e": ("engine", "slow")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        try:
+            folder = item.path.resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        for mark in FOLDER_MARKS.get(folder, ()):
+            item.add_marker(mark)
 
 
 class SteppedClock:
