@@ -151,8 +151,13 @@ def test_update(server: ProviderServer, provider: str) -> None:
 
 def test_delete(server: ProviderServer, provider: str) -> None:
     resource_id, outs = server.create(TOY_URN, props(provider, size=7))
+    assert f"deleted {resource_id}" not in server.log_text()
 
     server.delete(TOY_URN, resource_id, outs)
+
+    # The provider's delete ran in the server, with the id and the state the engine sent.
+    assert f"toy[default] deleted {resource_id} size=7" in server.log_text()
+    assert server.running
 
 
 def test_delete_failure_surfaces_provider_traceback(server: ProviderServer, provider: str) -> None:

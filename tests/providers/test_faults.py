@@ -28,6 +28,14 @@ TRANSIENT = {
 }
 
 
+def assert_waited_as_told(fault: dict[str, Any], clock: FakeApiClock) -> None:
+    """A Retry-After or retry-after-ms the fault sent was waited exactly."""
+    if "retry_after" in fault:
+        assert fault["retry_after"] in clock.sleeps
+    if "retry_after_ms" in fault:
+        assert fault["retry_after_ms"] / 1000 in clock.sleeps
+
+
 @pytest.fixture
 def ids(fake: FakeOpenAI) -> dict[str, str]:
     return {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread(messages=["Hi"])["id"]}
@@ -45,29 +53,39 @@ def test_transient_errors_on_every_call_of_an_up_are_retried(
     runs = fake.runs_on(ids["thread_id"])
     assert [r["id"] for r in runs] == [result.id]  # exactly one run, and it is the one in state
     assert len([r for r in fake.requests if r.fault]) == 2
-    if "retry_after" in fault:
-        assert fault["retry_after"] in fake_clock.sleeps
-    if "retry_after_ms" in fault:
-        assert fault["retry_after_ms"] / 1000 in fake_clock.sleeps
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
 def test_transient_errors_on_cancel_are_retried(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
-                                                 fault: dict[str, Any]) -> None:
+                                                 fake_clock: FakeApiClock, fault: dict[str, Any]) -> None:
     fake.script_runs(RunScript(duration=60.0))
     created = provider.create(dict(ids))
-    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs/run_\w+/cancel", times=2, **fault))
+    cancel = r"/threads/[^/]+/runs/run_\w+/cancel"
+    fake.inject(Fault(method="POST", path=cancel, times=2, **fault))
     provider.delete(created.id, dict(created.outs))
     assert fake.run(created.id)["status"] == "cancelled"
+    # both faults fired on the cancel, and the third cancel went through
+    assert [(r.method, r.fault is not None) for r in fake.requests if r.path.endswith("/cancel")] == [
+        ("POST", True), ("POST", True), ("POST", False)]
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
 def test_transient_errors_on_modify_are_retried(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
-                                                 fault: dict[str, Any]) -> None:
+                                                 fake_clock: FakeApiClock, fault: dict[str, Any]) -> None:
     created = provider.create({**ids, "metadata": {"v": "1"}})
-    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs/run_\w+", times=2, **fault))
+    modify = r"/threads/[^/]+/runs/run_\w+"
+    fake.inject(Fault(method="POST", path=modify, times=2, **fault))
     provider.update(created.id, created.outs, {**ids, "metadata": {"v": "2"}})
     assert fake.run(created.id)["metadata"] == {"v": "2"}
+    # both faults fired on the modify, and the third modify went through
+    assert fake.count("POST", modify) == 3
+    assert [r.fault is not None for r in fake.requests if r.method == "POST" and r.path.endswith(created.id)] == [
+        True, True, False]
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
