@@ -1,5 +1,6 @@
 """RunProvider on the Responses API (the fake's /responses and /conversations over HTTP): the same Run, the
-same outcomes and rules, on a stored prompt, a conversation and a response."""
+same outcomes and rules, on a stored prompt, a conversation and a response; what it does as on the
+Assistants API is tested for both in test_run_on_fake.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.responses_mapping import TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
 from tests.conftest import FakeApiClock, configured_provider
+from tests.providers.conftest import RESPONSES
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"
@@ -22,9 +24,7 @@ ITEMS = r"/conversations/conv_\w+/items"
 
 @pytest.fixture
 def ids(fake: FakeOpenAI) -> dict[str, str]:
-    prompt = fake.create_prompt(model="gpt-4o", instructions="Be brief.")
-    conversation = fake.create_conversation(messages=["Summarise the report."])
-    return {"assistant_id": prompt["id"], "thread_id": conversation["id"]}
+    return RESPONSES.seed(fake)
 
 
 def created(fake: FakeOpenAI) -> list[dict[str, Any]]:
@@ -69,16 +69,6 @@ def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider
     assert fake.count("GET", r"/responses/resp_\w+/.*") == 0
 
 
-def test_without_a_window_the_response_is_created_and_left_running(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    result = provider.create(dict(ids))
-    assert result.outs["status"] == "queued"
-    assert result.outs["steps"] == [] and result.outs["usage"] == {}
-    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/conversations/{ids['thread_id']}/items"),
-                                                           ("POST", "/responses")]
-    assert fake.response(result.id)["status"] == "queued"
-
-
 @pytest.mark.parametrize("outcome", ["failed", "expired"])
 def test_a_failed_response_fails_the_create(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
                                             outcome: str) -> None:
@@ -113,37 +103,6 @@ def test_a_function_call_nobody_answers_fails_naming_it(fake: FakeOpenAI, provid
     assert "cancelled" not in str(caught.value)  # and the error does not claim one
 
 
-def test_an_elapsed_window_cancels_the_response_before_failing(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=120.0))
-    start = fake.now()
-    with pytest.raises(ProviderError, match=r"completion_window \(10 s\)") as caught:
-        provider.create({**ids, "completion_window": 10.0})
-    [response] = fake.responses_on(ids["thread_id"])
-    assert response["status"] == "cancelled" and response["id"] in str(caught.value)
-    assert fake.count("POST", CANCEL) == 1
-    assert fake.now() - start < 12.0
-
-
-def test_a_second_response_on_a_busy_conversation_waits_for_it(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=20.0), RunScript(duration=1.0))
-    first = provider.create(dict(ids))  # left running: the conversation is locked
-    second = provider.create({**ids, "completion_window": 120.0})
-    assert second.outs["status"] == "completed"
-    assert fake.response(first.id)["status"] == "completed"
-    assert len(fake.responses_on(ids["thread_id"])) == 2
-
-
-def test_a_busy_conversation_past_the_window_fails_without_creating(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=300.0))
-    provider.create(dict(ids))
-    with pytest.raises(ProviderError, match="operating on this conversation"):
-        provider.create({**ids, "completion_window": 5.0})
-    assert len(fake.responses_on(ids["thread_id"])) == 1
-
-
 def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
         fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
     with pytest.raises(ProviderError, match=r"pmpt_missing.*HTTP 404"):
@@ -153,44 +112,7 @@ def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
     assert fake.responses_on(ids["thread_id"]) == []
 
 
-# --- streaming ---------------------------------------------------------------------------------
-
-
-def test_streaming_gives_the_same_outputs_as_polling() -> None:
-    with FakeOpenAI(clock="real") as live:
-        live.default_script = RunScript(queued_for=0.05, duration=0.2, code_interpreter_files=1,
-                                        file_search_files=("file-doc",))
-        inputs: dict[str, Any] = {"assistant_id": live.create_prompt()["id"],
-                                  "thread_id": live.create_conversation(messages=["Hi"])["id"],
-                                  "completion_window": 30.0}
-        provider = configured_provider(live)
-        polled = provider.create(inputs).outs
-        live.clear_requests()
-        streamed = provider.create({**inputs, "stream_for_tool": True}).outs
-        assert [(r.method, r.path) for r in live.requests] == [
-            ("GET", f"/conversations/{inputs['thread_id']}/items"), ("POST", "/responses")]  # no polls
-        assert created(live)[0]["stream"] is True
-        assert streamed["status"] == polled["status"] == "completed"
-        assert streamed["reply"] == polled["reply"] and streamed["usage"] == polled["usage"]
-        assert len(streamed["file_ids"]) == len(polled["file_ids"]) == 2
-        assert [s["type"] for s in streamed["steps"]] == [s["type"] for s in polled["steps"]]
-
-
 # --- refresh, import, update, destroy ----------------------------------------------------------
-
-
-def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider,
-                                                      ids: dict[str, str]) -> None:
-    result = provider.create(dict(ids))
-    fake.advance(5)
-    fake.clear_requests()
-    first = provider.read(result.id, dict(result.outs))
-    assert first.outs is not None and first.outs["status"] == "completed"
-    assert first.outs["reply"] == "Hello from the fake assistant." and len(first.outs["steps"]) == 1
-    assert len(fake.requests) == 1
-    fake.clear_requests()
-    assert provider.read(result.id, first.outs).outs == first.outs
-    assert len(fake.requests) == 1
 
 
 def test_refresh_of_a_deleted_response_drops_it(fake: FakeOpenAI, provider: RunProvider,
@@ -289,16 +211,6 @@ def test_check_refuses_ids_of_the_other_api_naming_the_field(provider: RunProvid
     assert set(failures(assistant_id="asst_1", thread_id="thread_1", api="responses")) == {"assistant_id", "thread_id"}
     assert set(failures(**ids, api="chat")) == {"api"}
     assert set(failures(**ids, tools=[{"type": "file_search"}], max_tokens=8.0)) == {"tools", "max_tokens"}
-
-
-@pytest.mark.parametrize("bad", ["../../responses", "resp_1/cancel", "resp 1"])
-def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider,
-                                                               bad: str) -> None:
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.read(bad, {"api": "responses"})
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.delete("resp_1", {"thread_id": bad, "api": "responses"})
-    assert fake.requests == []
 
 
 # --- faults: retried, and never a second response --------------------------------------------
