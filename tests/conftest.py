@@ -20,6 +20,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.testing import FakeOpenAI
+from tests.apis import ASSISTANTS, RESPONSES, Api
 
 TESTS = Path(__file__).resolve().parent
 FOLDER_MARKS = {"engine": ("engine",), "e2e": ("engine", "slow")}
@@ -106,3 +107,16 @@ def configured_provider(fake: FakeOpenAI, **config: Any) -> RunProvider:
 def provider(fake: FakeOpenAI, fake_clock: FakeApiClock) -> RunProvider:
     """A RunProvider configured for the fake over HTTP, its waits on the fake's clock."""
     return configured_provider(fake)
+
+
+@pytest.fixture(params=[ASSISTANTS, RESPONSES], ids=lambda api: api.name)
+def api(request: pytest.FixtureRequest) -> Api:
+    """For a test of what a Run does the same on both APIs: each API in turn."""
+    result: Api = request.param
+    return result
+
+
+@pytest.fixture
+def api_ids(api: Api, fake: FakeOpenAI) -> dict[str, str]:
+    """A fresh assistant and thread (stored prompt and conversation) on ``api``, on the folder's ``fake``."""
+    return api.seed(fake)

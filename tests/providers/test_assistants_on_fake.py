@@ -10,8 +10,8 @@ import pytest
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.apis import ASSISTANTS
 from tests.conftest import FakeApiClock, configured_provider
-from tests.providers.conftest import ASSISTANTS
 
 RUNS = r"/threads/[^/]+/runs"
 RUN = r"/threads/[^/]+/runs/run_\w+"

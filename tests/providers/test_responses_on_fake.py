@@ -13,8 +13,8 @@ from pulumi_openai_run import RunProvider
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.responses_mapping import TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from tests.apis import RESPONSES
 from tests.conftest import FakeApiClock, configured_provider
-from tests.providers.conftest import RESPONSES
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"

@@ -10,8 +10,8 @@ import pytest
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.apis import Api
 from tests.conftest import configured_provider
-from tests.providers.conftest import Api
 
 
 @pytest.mark.parametrize("window", [{}, {"completion_window": 0.0}], ids=["absent", "zero"])

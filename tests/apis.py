@@ -1,13 +1,11 @@
-"""What the provider-on-fake tests share: ``api``, the Assistants or the Responses API as a Run sees it on the
-fake (how to seed its ids, where its runs are, the paths of its calls), for tests of behaviour both have."""
+"""The Assistants and the Responses API as a Run sees them on the fake (how to seed ids, where runs are, the
+paths of the calls), for tests of behaviour both have: the ``api`` fixture (tests/conftest.py) yields each."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI
 
@@ -27,6 +25,7 @@ class Api:
     run_prefix: str  # of a run's (response's) id
     collection: str  # the API's path for the objects a Run points at
     state_of_a_run: dict[str, str]  # the least state a read or a delete of one needs
+    deletes_on_destroy: bool  # destroy deletes the run (a stored response) rather than leaving it cancelled
 
 
 def _seed_assistants(fake: FakeOpenAI) -> dict[str, str]:
@@ -56,6 +55,7 @@ ASSISTANTS = Api(
     run_prefix="run",
     collection="assistants",
     state_of_a_run={"thread_id": "thread_1"},
+    deletes_on_destroy=False,
 )
 RESPONSES = Api(
     name="responses",
@@ -73,16 +73,6 @@ RESPONSES = Api(
     run_prefix="resp",
     collection="responses",
     state_of_a_run={"api": "responses"},
+    deletes_on_destroy=True,
 )
 
-
-@pytest.fixture(params=[ASSISTANTS, RESPONSES], ids=lambda api: api.name)
-def api(request: pytest.FixtureRequest) -> Api:
-    result: Api = request.param
-    return result
-
-
-@pytest.fixture
-def api_ids(api: Api, fake: FakeOpenAI) -> dict[str, str]:
-    """A fresh assistant and thread (stored prompt and conversation) on ``api``."""
-    return api.seed(fake)
