@@ -12,16 +12,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.testing import FakeOpenAI
 from tests.apis import ASSISTANTS, RESPONSES, Api
 
+ProviderT = TypeVar("ProviderT", bound=ResourceProvider)
 TESTS = Path(__file__).resolve().parent
 FOLDER_MARKS = {"engine": ("engine",), "e2e": ("engine", "slow")}
 
@@ -96,11 +97,16 @@ def fake_clock(fake: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> FakeApiCloc
     return clock
 
 
-def configured_provider(fake: FakeOpenAI, **config: Any) -> RunProvider:
-    provider = RunProvider()
+def configured(cls: type[ProviderT], fake: FakeOpenAI, **config: Any) -> ProviderT:
+    """A provider of ``cls`` configured as stack config would, for the fake over HTTP (``config`` adds keys)."""
+    provider = cls()
     values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
     provider.configure(ConfigureRequest(Config(values, "test")))
     return provider
+
+
+def configured_provider(fake: FakeOpenAI, **config: Any) -> RunProvider:
+    return configured(RunProvider, fake, **config)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Under faults the Run keeps working, and nothing is lost or doubled (the fake's fault injection)."""
+"""Under faults the Run keeps working, and nothing is lost or doubled (the fake's fault injection); transient
+errors on every call of an up on both APIs (more Responses faults: test_responses_on_fake.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from pulumi_openai_run import RunProvider, waiting
 from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
+from tests.apis import ASSISTANTS, RESPONSES, Api
 from tests.conftest import FakeApiClock, configured_provider
 
 CALLS = {
@@ -16,6 +18,11 @@ CALLS = {
     "retrieve": ("GET", r"/threads/[^/]+/runs/run_\w+"),
     "list steps": ("GET", r"/threads/[^/]+/runs/run_\w+/steps"),
     "list messages": ("GET", r"/threads/[^/]+/messages"),
+}
+RESPONSES_CALLS = {  # the calls of an up on the Responses API
+    "create": ("POST", r"/responses"),
+    "retrieve": ("GET", r"/responses/resp_\w+"),
+    "conversation items": ("GET", r"/conversations/conv_\w+/items"),
 }
 TRANSIENT = {
     "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 7.0},
@@ -42,15 +49,18 @@ def ids(fake: FakeOpenAI) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
-@pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
+@pytest.mark.parametrize(("api", "call"), [
+    *(pytest.param(ASSISTANTS, call, id=f"assistants-{call}") for call in CALLS),
+    *(pytest.param(RESPONSES, call, id=f"responses-{call}") for call in RESPONSES_CALLS),
+])
 def test_transient_errors_on_every_call_of_an_up_are_retried(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fake_clock: FakeApiClock,
+        fake: FakeOpenAI, provider: RunProvider, api: Api, api_ids: dict[str, str], fake_clock: FakeApiClock,
         call: str, fault: dict[str, Any]) -> None:
-    method, path = CALLS[call]
+    method, path = (CALLS if api is ASSISTANTS else RESPONSES_CALLS)[call]
     fake.inject(Fault(method=method, path=path, times=2, **fault))
-    result = provider.create({**ids, "completion_window": 60.0})
+    result = provider.create({**api_ids, "completion_window": 60.0})
     assert result.outs["status"] == "completed" and result.outs["reply"]
-    runs = fake.runs_on(ids["thread_id"])
+    runs = api.runs_on(fake, api_ids["thread_id"])
     assert [r["id"] for r in runs] == [result.id]  # exactly one run, and it is the one in state
     assert len([r for r in fake.requests if r.fault]) == 2
     assert_waited_as_told(fault, fake_clock)

@@ -8,14 +8,12 @@ from typing import Any
 
 import openai
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
 from pulumi_openai_run.assistants_mapping import TOKEN_KEY
 from pulumi_openai_run.object_provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, Fault
-from tests.conftest import FakeApiClock
+from tests.conftest import FakeApiClock, configured
 
 ProviderClass = type[ApiObjectProvider]
 
@@ -24,13 +22,6 @@ TRANSIENT = {
     "503": {"kind": "status", "status": 503},
     "connection reset": {"kind": "reset"},
 }
-
-
-def configured(cls: ProviderClass, fake: FakeOpenAI, **config: Any) -> Any:
-    provider = cls()
-    values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
-    provider.configure(ConfigureRequest(Config(values, "test")))
-    return provider
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ from pulumi_openai_run.provider import ProviderError
 from pulumi_openai_run.responses_mapping import TOKEN_KEY
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript
 from tests.apis import RESPONSES
-from tests.conftest import FakeApiClock, configured_provider
+from tests.conftest import configured_provider
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"
 CANCEL = r"/responses/resp_\w+/cancel"
-ITEMS = r"/conversations/conv_\w+/items"
 
 
 @pytest.fixture
@@ -214,29 +213,6 @@ def test_check_refuses_ids_of_the_other_api_naming_the_field(provider: RunProvid
 
 
 # --- faults: retried, and never a second response --------------------------------------------
-
-CALLS = {"create": ("POST", CREATE), "retrieve": ("GET", RESPONSE), "conversation items": ("GET", ITEMS)}
-TRANSIENT = {
-    "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 7.0},
-    "503": {"kind": "status", "status": 503},
-    "connection reset": {"kind": "reset"},
-}
-
-
-@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
-@pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
-def test_transient_errors_on_every_call_are_retried(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fake_clock: FakeApiClock,
-        call: str, fault: dict[str, Any]) -> None:
-    method, path = CALLS[call]
-    fake.inject(Fault(method=method, path=path, times=2, **fault))
-    result = provider.create({**ids, "completion_window": 60.0})
-    assert result.outs["status"] == "completed" and result.outs["reply"]
-    assert [r["id"] for r in fake.responses_on(ids["thread_id"])] == [result.id]
-    assert len([r for r in fake.requests if r.fault]) == 2
-    if "retry_after" in fault:
-        assert fault["retry_after"] in fake_clock.sleeps
-
 
 def test_transient_errors_on_cancel_and_delete_are_retried(fake: FakeOpenAI, provider: RunProvider,
                                                            ids: dict[str, str]) -> None:
