@@ -5,7 +5,7 @@ The tree mirrors the levels: ``unit/`` (pure), ``fake/`` (the fake API's own beh
 providers in-process against the fake over HTTP), ``engine/`` (the real dynamic-provider server over gRPC),
 ``e2e/`` (the examples' programs played whole, and the offline ``up``). Every test under ``engine/`` and
 ``e2e/`` is marked ``engine`` (it spawns the server), every test under ``e2e/`` ``slow``; a test elsewhere that
-takes 0.3 s or more is marked ``slow`` where it is defined."""
+takes 0.3 s or more (it waits on real time or starts a process) is marked ``slow`` where it is defined."""
 
 from __future__ import annotations
 

@@ -27,10 +27,21 @@ def make_client(fake: FakeOpenAI, mode: str, *, api_key: str | None = None, time
     )
 
 
+def serving(fake: FakeOpenAI, request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    """``fake`` for the test, serving HTTP unless the test only talks to it in-process (``mode`` transport):
+    a server costs a start and, above all, a stop (about 15 ms) per test."""
+    in_process = "mode" in request.fixturenames and request.getfixturevalue("mode") == "transport"
+    if not in_process:
+        fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as running:
-        yield running
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    yield from serving(FakeOpenAI(), request)
 
 
 @pytest.fixture(params=MODES)

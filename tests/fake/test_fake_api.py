@@ -109,6 +109,7 @@ def test_seeding_helpers(fake: FakeOpenAI) -> None:
     assert fake.requests == []
 
 
+@pytest.mark.slow
 def test_import_does_not_load_openai_or_httpx2() -> None:
     code = (
         "import sys, pulumi_openai_run.testing as t; "
@@ -119,6 +120,7 @@ def test_import_does_not_load_openai_or_httpx2() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
 
 
+@pytest.mark.slow
 def test_command_line_serves_and_seeds() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "pulumi_openai_run.testing", "--port", "0", "--api-key", "sk-cli", "--seed"],

@@ -10,14 +10,14 @@ import openai
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.fake.conftest import serving
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(poll_after_ms=250) as fake:
-        yield fake
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    yield from serving(FakeOpenAI(poll_after_ms=250), request)
 
 
 

@@ -129,6 +129,7 @@ def test_a_lost_create_response_then_a_failing_retry_still_finds_the_run(
     assert [r["id"] for r in fake.runs_on(ids["thread_id"])] == [result.id]
 
 
+@pytest.mark.slow
 def test_a_lost_stream_is_found_and_followed() -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=0.2)
@@ -212,6 +213,7 @@ def test_a_create_that_fails_after_a_lost_response_still_cancels_the_run(
     assert run["status"] in ("cancelling", "cancelled")  # the last look found it, and stopped it
 
 
+@pytest.mark.slow
 def test_a_late_processed_create_is_found_through_the_busy_thread() -> None:
     """A create that timed out is processed later: the retry meets our own run holding the thread."""
     with FakeOpenAI(clock="real") as live:

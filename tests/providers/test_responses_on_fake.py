@@ -261,6 +261,7 @@ def test_an_unknown_outcome_that_made_nothing_is_sent_again_once(
     assert len(tokens) == 1  # the same request, marker and all
 
 
+@pytest.mark.slow
 def test_a_stream_lost_before_it_names_the_response_is_not_sent_again() -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=5.0)
