@@ -10,6 +10,7 @@ import openai
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI
+from tests.conftest import stop_beside
 
 MODES = ("http", "transport")
 
@@ -29,14 +30,15 @@ def make_client(fake: FakeOpenAI, mode: str, *, api_key: str | None = None, time
 
 def serving(fake: FakeOpenAI, request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
     """``fake`` for the test, serving HTTP unless the test only talks to it in-process (``mode`` transport):
-    a server costs a start and, above all, a stop (about 15 ms) per test."""
+    a server costs a start and, above all, a stop (about 15 ms), which happens beside the next test."""
     in_process = "mode" in request.fixturenames and request.getfixturevalue("mode") == "transport"
-    if not in_process:
-        fake.start()
-    try:
+    if in_process:
         yield fake
-    finally:
         fake.stop()
+        return
+    stopping = request.getfixturevalue("_stopping_fakes")
+    yield fake.start()
+    stop_beside(fake, stopping)
 
 
 @pytest.fixture
