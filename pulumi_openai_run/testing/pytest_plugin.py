@@ -21,6 +21,7 @@ Fixtures (all function-scoped; override any of them in your ``conftest.py``):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -38,11 +39,29 @@ API_KEY = "sk-fake-secret-0123456789"
 """The API key the plugin's fakes require (long enough to look like a real one in redaction checks)."""
 
 
+def stop_beside(fake: FakeOpenAI, stopping: list[threading.Thread]) -> None:
+    """Stop ``fake`` in a thread of its own (its server takes about 15 ms to stop), which the session waits for
+    at its end: no test looks at a fake once it has ended, so it stops beside the next test, not before it."""
+    stopper = threading.Thread(target=fake.stop, name="stop-fake", daemon=True)
+    stopper.start()
+    stopping.append(stopper)
+
+
+@pytest.fixture(scope="session")
+def openai_fakes_stopping() -> Iterator[list[threading.Thread]]:
+    """The threads stopping the fakes of finished tests (see :func:`stop_beside`); the session joins them."""
+    stopping: list[threading.Thread] = []
+    yield stopping
+    for thread in stopping:
+        thread.join()
+
+
 @pytest.fixture
-def openai_fake() -> Iterator[FakeOpenAI]:
-    """A fake OpenAI API over HTTP on the manual clock."""
-    with FakeOpenAI(api_key=API_KEY) as running:
-        yield running
+def openai_fake(openai_fakes_stopping: list[threading.Thread]) -> Iterator[FakeOpenAI]:
+    """A fake OpenAI API over HTTP on the manual clock, fresh for each test."""
+    running = FakeOpenAI(api_key=API_KEY).start()
+    yield running
+    stop_beside(running, openai_fakes_stopping)
 
 
 @pytest.fixture

@@ -1,27 +1,24 @@
-"""RunProvider against the fake Assistants API over HTTP: outcomes, outputs and request counts."""
+"""RunProvider against the fake Assistants API over HTTP: outcomes, outputs and request counts; what it does as
+on the Responses API is tested for both in test_run_on_fake.py."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, RunScript, configured_provider
+from tests.apis import ASSISTANTS
 
 RUNS = r"/threads/[^/]+/runs"
 RUN = r"/threads/[^/]+/runs/run_\w+"
-STEPS = r"/threads/[^/]+/runs/run_\w+/steps"
-MESSAGES = r"/threads/[^/]+/messages"
 
 
 @pytest.fixture
 def ids(fake: FakeOpenAI) -> dict[str, str]:
-    assistant = fake.create_assistant(model="gpt-4o", instructions="Be brief.")
-    thread = fake.create_thread(messages=["Summarise the report."])
-    return {"assistant_id": assistant["id"], "thread_id": thread["id"]}
+    return ASSISTANTS.seed(fake)
 
 
 def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
@@ -51,16 +48,6 @@ def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider
     steps_requests = [r for r in fake.requests if r.path.endswith("/steps")]
     assert [r.query["limit"] for r in steps_requests] == [["100"], ["100"]]
     assert fake.count("POST", RUNS) == 1
-
-
-@pytest.mark.parametrize("window", [{}, {"completion_window": 0.0}], ids=["absent", "zero"])
-def test_without_a_window_the_run_is_created_and_left_running(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], window: dict[str, float]) -> None:
-    result = provider.create({**ids, **window})
-    assert result.outs["status"] == "queued"
-    assert result.outs["steps"] == [] and result.outs["usage"] == {}
-    assert len(fake.requests) == 1
-    assert fake.run(result.id)["status"] == "queued"
 
 
 @pytest.mark.parametrize(("outcome", "expected"), [
@@ -96,53 +83,6 @@ def test_requires_action_cancels_the_run_before_failing(fake: FakeOpenAI, provid
     run = fake.runs_on(ids["thread_id"])[0]
     assert run["status"] == "cancelled"  # nothing left running
     assert run["id"] in str(caught.value) and "lookup_order" in str(caught.value)
-
-
-def test_an_elapsed_window_cancels_the_run_before_failing(fake: FakeOpenAI, provider: RunProvider,
-                                                          ids: dict[str, str], fake_clock: FakeApiClock) -> None:
-    fake.script_runs(RunScript(duration=120.0))
-    start = fake.now()
-    with pytest.raises(ProviderError, match=r"completion_window \(10 s\)") as caught:
-        provider.create({**ids, "completion_window": 10.0})
-    run = fake.runs_on(ids["thread_id"])[0]
-    assert run["status"] == "cancelled" and run["id"] in str(caught.value)
-    cancel = next(r for r in fake.requests if r.path.endswith("/cancel"))
-    assert cancel is not None
-    assert fake.now() - start < 12.0  # it gave up at the window, not later
-
-
-def test_a_second_run_on_a_busy_thread_waits_for_it(fake: FakeOpenAI, provider: RunProvider,
-                                                    ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=20.0), RunScript(duration=1.0))
-    first = provider.create(dict(ids))  # left running
-    second = provider.create({**ids, "completion_window": 120.0})
-    assert second.outs["status"] == "completed"
-    assert fake.run(first.id)["status"] == "completed"
-    assert len(fake.runs_on(ids["thread_id"])) == 2
-
-
-def test_a_busy_thread_past_the_window_fails_without_creating(fake: FakeOpenAI, provider: RunProvider,
-                                                              ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=300.0))
-    provider.create(dict(ids))
-    with pytest.raises(ProviderError, match="already has an active run"):
-        provider.create({**ids, "completion_window": 5.0})
-    assert len(fake.runs_on(ids["thread_id"])) == 1
-
-
-def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider,
-                                                      ids: dict[str, str]) -> None:
-    created = provider.create(dict(ids))
-    state = {**created.outs}
-    fake.advance(5)
-    fake.clear_requests()
-    first = provider.read(created.id, state)
-    assert first.outs is not None and first.outs["status"] == "completed"
-    assert first.outs["reply"] == "Hello from the fake assistant."
-    fake.clear_requests()
-    again = provider.read(created.id, first.outs)
-    assert again.outs == first.outs
-    assert len(fake.requests) == 1
 
 
 def test_refresh_sees_metadata_drift(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
@@ -229,31 +169,3 @@ def test_the_key_never_reaches_outputs_or_errors(fake: FakeOpenAI, ids: dict[str
         wrong.create({**ids, "completion_window": 30.0})
     assert "sk-wrong-key-abcdef" not in str(refused.value)
 
-
-def test_streaming_gives_the_same_outputs_as_polling(ids: dict[str, str]) -> None:
-    del ids  # the streaming fake runs on real time; it needs its own
-    with FakeOpenAI(clock="real") as live:
-        assistant = live.create_assistant()
-        thread = live.create_thread(messages=["Hi"])
-        live.default_script = RunScript(queued_for=0.05, duration=0.2, code_interpreter_files=1)
-        provider = configured_provider(live)
-        inputs: dict[str, Any] = {"assistant_id": assistant["id"], "thread_id": thread["id"],
-                                  "completion_window": 30.0}
-        polled = provider.create(inputs).outs
-        live.clear_requests()
-        streamed = provider.create({**inputs, "stream_for_tool": True}).outs
-        assert [r.method for r in live.requests] == ["POST", "GET"]  # create with stream, then the steps
-        assert streamed["status"] == polled["status"] == "completed"
-        assert streamed["reply"] == polled["reply"]
-        assert len(streamed["file_ids"]) == len(polled["file_ids"]) == 1
-        assert [s["type"] for s in streamed["steps"]] == [s["type"] for s in polled["steps"]]
-
-
-@pytest.mark.parametrize("bad", ["../../assistants", "run_1/cancel", "run 1"])
-def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider,
-                                                               bad: str) -> None:
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.read(bad, {"thread_id": "thread_1"})
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.delete("run_1", {"thread_id": bad})
-    assert fake.requests == []

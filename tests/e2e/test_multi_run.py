@@ -10,7 +10,7 @@ import pytest
 from pulumi_openai_run.testing import FakeOpenAI, ProviderServer, ProviderServerMocks, RunScript, Secret, run_program
 from pulumi_openai_run.testing.up import main as offline_up
 
-MULTI_RUN = Path(__file__).resolve().parent.parent / "examples" / "multi_run"
+MULTI_RUN = Path(__file__).resolve().parents[2] / "examples" / "multi_run"
 PROJECT = "openai-run-multi-run"
 
 

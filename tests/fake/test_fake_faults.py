@@ -3,47 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx2
 import openai
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RecordedRequest
+from tests.fake.conftest import make_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 RUNS = r"/threads/[^/]+/runs"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
 
 
-@pytest.fixture(params=["http", "transport"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-def make_client(fake: FakeOpenAI, mode: str, *, api_key: str | None = None, timeout: float = 5) -> openai.OpenAI:
-    key = fake.api_key if api_key is None else api_key
-    if mode == "http":
-        return openai.OpenAI(base_url=fake.base_url, api_key=key, max_retries=0, timeout=timeout)
-    return openai.OpenAI(
-        base_url="http://127.0.0.1/v1",
-        api_key=key,
-        max_retries=0,
-        timeout=timeout,
-        http_client=httpx2.Client(transport=fake.transport()),
-    )
-
-
-@pytest.fixture
-def client(fake: FakeOpenAI, mode: str) -> Iterator[openai.OpenAI]:
-    with make_client(fake, mode) as client:
-        yield client
 
 
 @pytest.fixture

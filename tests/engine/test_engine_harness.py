@@ -14,7 +14,6 @@ from typing import Any
 
 import grpc
 import pytest
-from toy_provider import DELETE_FAILURE_MESSAGE, Toy, ToyProvider
 
 from pulumi_openai_run.testing import (
     UNKNOWN,
@@ -29,6 +28,7 @@ from pulumi_openai_run.testing import (
     serialized_provider,
     urn,
 )
+from tests.engine.toy_provider import DELETE_FAILURE_MESSAGE, Toy, ToyProvider
 
 API_KEY = "sk-toy-not-a-real-key"
 CONFIG: dict[str, Any] = {"toy:apiKey": Secret(API_KEY), "test:region": "eu-west-1"}
@@ -153,8 +153,13 @@ def test_update(server: ProviderServer, provider: str) -> None:
 
 def test_delete(server: ProviderServer, provider: str) -> None:
     resource_id, outs = server.create(TOY_URN, props(provider, size=7))
+    assert f"deleted {resource_id}" not in server.log_text()
 
     server.delete(TOY_URN, resource_id, outs)
+
+    # The provider's delete ran in the server, with the id and the state the engine sent.
+    assert f"toy[default] deleted {resource_id} size=7" in server.log_text()
+    assert server.running
 
 
 def test_delete_failure_surfaces_provider_traceback(server: ProviderServer, provider: str) -> None:
@@ -196,7 +201,7 @@ def test_startup_failure_reports_server_output(tmp_path: Path) -> None:
 
 PROGRAM = """
 import pulumi
-from toy_provider import Toy
+from tests.engine.toy_provider import Toy
 
 config = pulumi.Config()
 toy = Toy("answer", config.require_int("size"), label="from-program")

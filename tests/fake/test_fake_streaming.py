@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
-import httpx2
-import openai
 import pytest
 from openai.types.beta.threads import Run
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.fake.conftest import make_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -29,12 +27,6 @@ COMPLETED_SEQUENCE = [
     "thread.run.completed",
 ]
 
-
-def _client(fake: FakeOpenAI, mode: str) -> openai.OpenAI:
-    if mode == "http":
-        return openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0, timeout=10)
-    http_client = httpx2.Client(transport=fake.transport())
-    return openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, http_client=http_client)
 
 
 class Consumer:
@@ -67,18 +59,12 @@ class Consumer:
         return [event.event for event in self.events]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
 
-
-@pytest.mark.parametrize("mode", ["http", "transport"])
 def test_stream_of_a_completed_run(fake: FakeOpenAI, mode: str) -> None:
     assistant = fake.create_assistant()
     thread = fake.create_thread(messages=["Hi"])
     fake.script_runs(RunScript(reply="Streamed hello"))
-    with _client(fake, mode) as client:
+    with make_client(fake, mode) as client:
         consumer = Consumer(
             client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
         )
@@ -95,7 +81,7 @@ def test_stream_of_a_completed_run(fake: FakeOpenAI, mode: str) -> None:
 def test_events_arrive_as_the_clock_moves(fake: FakeOpenAI) -> None:
     assistant = fake.create_assistant()
     thread = fake.create_thread()
-    with _client(fake, "http") as client:
+    with make_client(fake, "http") as client:
         stream = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
         with stream:
             assert [next(stream).event, next(stream).event] == ["thread.run.created", "thread.run.queued"]
@@ -119,7 +105,7 @@ def test_stream_ends_with_the_terminal_event(fake: FakeOpenAI, outcome: str, ter
     assistant = fake.create_assistant()
     thread = fake.create_thread()
     fake.script_runs(RunScript(outcome=outcome))  # type: ignore[arg-type]
-    with _client(fake, "transport") as client:
+    with make_client(fake, "transport") as client:
         consumer = Consumer(
             client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
         )
@@ -134,7 +120,7 @@ def test_stream_ends_with_the_terminal_event(fake: FakeOpenAI, outcome: str, ter
 def test_stream_of_a_run_cancelled_meanwhile(fake: FakeOpenAI) -> None:
     assistant = fake.create_assistant()
     thread = fake.create_thread()
-    with _client(fake, "http") as client:
+    with make_client(fake, "http") as client:
         stream = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
         with stream:
             run = next(stream).data
@@ -151,7 +137,7 @@ def test_submit_tool_outputs_stream_continues_the_run(fake: FakeOpenAI) -> None:
     assistant = fake.create_assistant()
     thread = fake.create_thread()
     fake.script_runs(RunScript(outcome="requires_action"))
-    with _client(fake, "http") as client:
+    with make_client(fake, "http") as client:
         run = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"])
         fake.advance(1)
         run = client.beta.threads.runs.retrieve(run.id, thread_id=thread["id"])
@@ -173,7 +159,7 @@ def test_stream_in_real_time() -> None:
         fake.default_script = RunScript(queued_for=0.01, duration=0.05)
         assistant = fake.create_assistant()
         thread = fake.create_thread()
-        with _client(fake, "http") as client:
+        with make_client(fake, "http") as client:
             stream = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
             with stream:
                 names = [event.event for event in stream]
@@ -187,7 +173,7 @@ def test_stopping_the_fake_ends_a_waiting_stream() -> None:
     with fake:
         assistant = fake.create_assistant()
         thread = fake.create_thread()
-        client = _client(fake, "http")
+        client = make_client(fake, "http")
         stream = client.beta.threads.runs.create(thread_id=thread["id"], assistant_id=assistant["id"], stream=True)
         next(stream)
     # The stream was waiting for the clock; stopping the fake ended it without a terminal event.

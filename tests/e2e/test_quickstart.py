@@ -21,7 +21,7 @@ from pulumi_openai_run.testing import (
 )
 from pulumi_openai_run.testing.up import main as offline_up
 
-QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
+QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 PROJECT = "openai-run-quickstart"
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from pulumi_openai_run._core import waiting
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, RunScript, configured_provider
 
+RUNS = r"/threads/[^/]+/runs"
 RETRIEVE = r"/threads/[^/]+/runs/run_\w+"
+STEPS = r"/threads/[^/]+/runs/run_\w+/steps"
+MESSAGES = r"/threads/[^/]+/messages"
+README = Path(__file__).resolve().parents[2] / "README.md"
+# The polling rows of README's Performance table (run seconds -> requests), held equal to it below.
+POLLED_REQUESTS = {0.6: 4, 5.0: 9, 30.0: 26}
 
 
 def test_a_sub_second_run_costs_one_look(fake: FakeOpenAI, fake_clock: FakeApiClock) -> None:
@@ -19,11 +28,30 @@ def test_a_sub_second_run_costs_one_look(fake: FakeOpenAI, fake_clock: FakeApiCl
     assert fake.count("GET", RETRIEVE) == 1
 
 
-def test_a_30_second_run_costs_fewer_looks_than_one_a_second(fake: FakeOpenAI, fake_clock: FakeApiClock) -> None:
+def readme_polling_requests() -> dict[float, int]:
+    """README's Performance table, its polling rows: run seconds -> requests (every HTTP request the mode made:
+    the create, the looks, the steps and the messages)."""
+    rows = re.findall(r"^\| ([\d.]+) s \| polling \| [\d.]+ \| [\d.]+ \| (\d+) \|$", README.read_text(), re.M)
+    return {float(seconds): int(requests) for seconds, requests in rows}
+
+
+def test_readme_states_the_polled_requests_tested_here() -> None:
+    assert readme_polling_requests() == POLLED_REQUESTS
+
+
+@pytest.mark.parametrize(("run_seconds", "requests"), POLLED_REQUESTS.items(), ids=lambda v: f"{v:g}")
+def test_a_polled_run_costs_the_requests_readme_states(fake: FakeOpenAI, fake_clock: FakeApiClock,
+                                                      run_seconds: float, requests: int) -> None:
+    """As benchmarks/bench_wait.py runs it: queued for 0.1 s, then in progress, a window of 120 s."""
     ids = {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread()["id"]}
-    fake.script_runs(RunScript(queued_for=0.1, duration=29.9))
+    fake.script_runs(RunScript(queued_for=0.1, duration=run_seconds - 0.1))
     configured_provider(fake).create({**ids, "completion_window": 120.0})
-    assert fake.count("GET", RETRIEVE) < 30  # openai-python's create_and_poll makes 31
+    assert len(fake.requests) == requests
+    # one create, one list of the steps and one of the messages; the rest are looks at the run
+    assert (fake.count("POST", RUNS), fake.count("GET", STEPS), fake.count("GET", MESSAGES)) == (1, 1, 1)
+    assert fake.count("GET", RETRIEVE) == requests - 3
+    if run_seconds == 30.0:
+        assert fake.count("GET", RETRIEVE) < 31  # openai-python's create_and_poll looks 31 times
 
 
 def test_the_servers_poll_after_hint_is_honoured() -> None:

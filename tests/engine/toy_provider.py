@@ -1,8 +1,9 @@
 """A tiny dynamic provider used to exercise the engine harness (``pulumi_openai_run.testing.ProviderServer``).
 
 It lives in an importable module (not in a test file, not in ``__main__``) so that dill pickles the provider
-*class* by reference: the ``python -m pulumi.dynamic`` child process imports ``toy_provider`` by name, which
-works because ``ProviderServer`` puts the test directories on the child's ``PYTHONPATH``.
+*class* by reference: the ``python -m pulumi.dynamic`` child process imports ``tests.engine.toy_provider`` by
+name, which works because ``ProviderServer`` puts the directories of the test process's ``sys.path`` (here the
+repository root, which pytest puts there for the ``tests`` package) on the child's ``PYTHONPATH``.
 
 Behaviour:
 
@@ -13,7 +14,8 @@ Behaviour:
   ``size`` is unknown;
 * ``create`` returns id ``toy-<size>`` and records what it saw (type of ``size``, config flags);
 * ``read`` echoes with ``refreshed=True`` (given only inputs, i.e. an import, it also returns explicit inputs);
-  ``update`` echoes with ``updated=True``; ``delete`` of id ``toy-fail`` raises.
+  ``update`` echoes with ``updated=True``; ``delete`` logs the id and size it was given; of id ``toy-fail`` it
+  raises.
 """
 
 from __future__ import annotations
@@ -107,9 +109,11 @@ class ToyProvider(ResourceProvider):
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult({**news, "updated": True})
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         if id_ == "toy-fail":
             raise RuntimeError(DELETE_FAILURE_MESSAGE)
+        # What it was given, on the server's stdout (the log file), so a test can see the delete happen.
+        print(f"toy[{self.tag}] deleted {id_} size={_size_label(props.get('size'))}", flush=True)
 
 
 class Toy(Resource, module="toy", name="Toy"):

@@ -6,34 +6,19 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import httpx2
 import openai
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
+from tests.fake.conftest import serving
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(poll_after_ms=250) as fake:
-        yield fake
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeOpenAI]:
+    yield from serving(FakeOpenAI(poll_after_ms=250), request)
 
-
-@pytest.fixture(params=["http", "transport"])
-def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.OpenAI]:
-    if request.param == "http":
-        client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
-    else:
-        client = openai.OpenAI(
-            base_url="http://127.0.0.1/v1",
-            api_key=fake.api_key,
-            max_retries=0,
-            http_client=httpx2.Client(transport=fake.transport()),
-        )
-    with client:
-        yield client
 
 
 @pytest.fixture

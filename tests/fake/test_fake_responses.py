@@ -4,32 +4,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
-import httpx2
 import openai
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture(params=["http", "transport"])
-def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.OpenAI]:
-    if request.param == "http":
-        client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
-    else:
-        http_client = httpx2.Client(transport=fake.transport())
-        client = openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, max_retries=0,
-                               http_client=http_client)
-    with client:
-        yield client
 
 
 @pytest.fixture

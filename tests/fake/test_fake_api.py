@@ -7,9 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 
-import httpx2
 import openai
 import pytest
 
@@ -18,21 +16,6 @@ from pulumi_openai_run.testing import FakeOpenAI, RunScript
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture(params=["http", "transport"])
-def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.OpenAI]:
-    if request.param == "http":
-        client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
-    else:
-        http_client = httpx2.Client(transport=fake.transport())
-        client = openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, http_client=http_client)
-    with client:
-        yield client
 
 
 def test_assistant_crud(client: openai.OpenAI) -> None:
@@ -126,6 +109,7 @@ def test_seeding_helpers(fake: FakeOpenAI) -> None:
     assert fake.requests == []
 
 
+@pytest.mark.slow
 def test_import_does_not_load_openai_or_httpx2() -> None:
     code = (
         "import sys, pulumi_openai_run.testing as t; "
@@ -136,6 +120,7 @@ def test_import_does_not_load_openai_or_httpx2() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
 
 
+@pytest.mark.slow
 def test_command_line_serves_and_seeds() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "pulumi_openai_run.testing", "--port", "0", "--api-key", "sk-cli", "--seed"],

@@ -1,5 +1,6 @@
 """RunProvider on the Responses API (the fake's /responses and /conversations over HTTP): the same Run, the
-same outcomes and rules, on a stored prompt, a conversation and a response."""
+same outcomes and rules, on a stored prompt, a conversation and a response; what it does as on the
+Assistants API is tested for both in test_run_on_fake.py."""
 
 from __future__ import annotations
 
@@ -11,19 +12,17 @@ import pytest
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
-from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
+from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript, configured_provider
+from tests.apis import RESPONSES
 
 CREATE = r"/responses"
 RESPONSE = r"/responses/resp_\w+"
 CANCEL = r"/responses/resp_\w+/cancel"
-ITEMS = r"/conversations/conv_\w+/items"
 
 
 @pytest.fixture
 def ids(fake: FakeOpenAI) -> dict[str, str]:
-    prompt = fake.create_prompt(model="gpt-4o", instructions="Be brief.")
-    conversation = fake.create_conversation(messages=["Summarise the report."])
-    return {"assistant_id": prompt["id"], "thread_id": conversation["id"]}
+    return RESPONSES.seed(fake)
 
 
 def created(fake: FakeOpenAI) -> list[dict[str, Any]]:
@@ -68,16 +67,6 @@ def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider
     assert fake.count("GET", r"/responses/resp_\w+/.*") == 0
 
 
-def test_without_a_window_the_response_is_created_and_left_running(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    result = provider.create(dict(ids))
-    assert result.outs["status"] == "queued"
-    assert result.outs["steps"] == [] and result.outs["usage"] == {}
-    assert [(r.method, r.path) for r in fake.requests] == [("GET", f"/conversations/{ids['thread_id']}/items"),
-                                                           ("POST", "/responses")]
-    assert fake.response(result.id)["status"] == "queued"
-
-
 @pytest.mark.parametrize("outcome", ["failed", "expired"])
 def test_a_failed_response_fails_the_create(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
                                             outcome: str) -> None:
@@ -112,37 +101,6 @@ def test_a_function_call_nobody_answers_fails_naming_it(fake: FakeOpenAI, provid
     assert "cancelled" not in str(caught.value)  # and the error does not claim one
 
 
-def test_an_elapsed_window_cancels_the_response_before_failing(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=120.0))
-    start = fake.now()
-    with pytest.raises(ProviderError, match=r"completion_window \(10 s\)") as caught:
-        provider.create({**ids, "completion_window": 10.0})
-    [response] = fake.responses_on(ids["thread_id"])
-    assert response["status"] == "cancelled" and response["id"] in str(caught.value)
-    assert fake.count("POST", CANCEL) == 1
-    assert fake.now() - start < 12.0
-
-
-def test_a_second_response_on_a_busy_conversation_waits_for_it(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=20.0), RunScript(duration=1.0))
-    first = provider.create(dict(ids))  # left running: the conversation is locked
-    second = provider.create({**ids, "completion_window": 120.0})
-    assert second.outs["status"] == "completed"
-    assert fake.response(first.id)["status"] == "completed"
-    assert len(fake.responses_on(ids["thread_id"])) == 2
-
-
-def test_a_busy_conversation_past_the_window_fails_without_creating(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    fake.script_runs(RunScript(duration=300.0))
-    provider.create(dict(ids))
-    with pytest.raises(ProviderError, match="operating on this conversation"):
-        provider.create({**ids, "completion_window": 5.0})
-    assert len(fake.responses_on(ids["thread_id"])) == 1
-
-
 def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
         fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
     with pytest.raises(ProviderError, match=r"pmpt_missing.*HTTP 404"):
@@ -152,44 +110,7 @@ def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
     assert fake.responses_on(ids["thread_id"]) == []
 
 
-# --- streaming ---------------------------------------------------------------------------------
-
-
-def test_streaming_gives_the_same_outputs_as_polling() -> None:
-    with FakeOpenAI(clock="real") as live:
-        live.default_script = RunScript(queued_for=0.05, duration=0.2, code_interpreter_files=1,
-                                        file_search_files=("file-doc",))
-        inputs: dict[str, Any] = {"assistant_id": live.create_prompt()["id"],
-                                  "thread_id": live.create_conversation(messages=["Hi"])["id"],
-                                  "completion_window": 30.0}
-        provider = configured_provider(live)
-        polled = provider.create(inputs).outs
-        live.clear_requests()
-        streamed = provider.create({**inputs, "stream_for_tool": True}).outs
-        assert [(r.method, r.path) for r in live.requests] == [
-            ("GET", f"/conversations/{inputs['thread_id']}/items"), ("POST", "/responses")]  # no polls
-        assert created(live)[0]["stream"] is True
-        assert streamed["status"] == polled["status"] == "completed"
-        assert streamed["reply"] == polled["reply"] and streamed["usage"] == polled["usage"]
-        assert len(streamed["file_ids"]) == len(polled["file_ids"]) == 2
-        assert [s["type"] for s in streamed["steps"]] == [s["type"] for s in polled["steps"]]
-
-
 # --- refresh, import, update, destroy ----------------------------------------------------------
-
-
-def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider,
-                                                      ids: dict[str, str]) -> None:
-    result = provider.create(dict(ids))
-    fake.advance(5)
-    fake.clear_requests()
-    first = provider.read(result.id, dict(result.outs))
-    assert first.outs is not None and first.outs["status"] == "completed"
-    assert first.outs["reply"] == "Hello from the fake assistant." and len(first.outs["steps"]) == 1
-    assert len(fake.requests) == 1
-    fake.clear_requests()
-    assert provider.read(result.id, first.outs).outs == first.outs
-    assert len(fake.requests) == 1
 
 
 def test_refresh_of_a_deleted_response_drops_it(fake: FakeOpenAI, provider: RunProvider,
@@ -290,40 +211,7 @@ def test_check_refuses_ids_of_the_other_api_naming_the_field(provider: RunProvid
     assert set(failures(**ids, tools=[{"type": "file_search"}], max_tokens=8.0)) == {"tools", "max_tokens"}
 
 
-@pytest.mark.parametrize("bad", ["../../responses", "resp_1/cancel", "resp 1"])
-def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider,
-                                                               bad: str) -> None:
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.read(bad, {"api": "responses"})
-    with pytest.raises(ProviderError, match="plain id"):
-        provider.delete("resp_1", {"thread_id": bad, "api": "responses"})
-    assert fake.requests == []
-
-
 # --- faults: retried, and never a second response --------------------------------------------
-
-CALLS = {"create": ("POST", CREATE), "retrieve": ("GET", RESPONSE), "conversation items": ("GET", ITEMS)}
-TRANSIENT = {
-    "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 7.0},
-    "503": {"kind": "status", "status": 503},
-    "connection reset": {"kind": "reset"},
-}
-
-
-@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
-@pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
-def test_transient_errors_on_every_call_are_retried(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fake_clock: FakeApiClock,
-        call: str, fault: dict[str, Any]) -> None:
-    method, path = CALLS[call]
-    fake.inject(Fault(method=method, path=path, times=2, **fault))
-    result = provider.create({**ids, "completion_window": 60.0})
-    assert result.outs["status"] == "completed" and result.outs["reply"]
-    assert [r["id"] for r in fake.responses_on(ids["thread_id"])] == [result.id]
-    assert len([r for r in fake.requests if r.fault]) == 2
-    if "retry_after" in fault:
-        assert fault["retry_after"] in fake_clock.sleeps
-
 
 def test_transient_errors_on_cancel_and_delete_are_retried(fake: FakeOpenAI, provider: RunProvider,
                                                            ids: dict[str, str]) -> None:
@@ -372,6 +260,7 @@ def test_an_unknown_outcome_that_made_nothing_is_sent_again_once(
     assert len(tokens) == 1  # the same request, marker and all
 
 
+@pytest.mark.slow
 def test_a_stream_lost_before_it_names_the_response_is_not_sent_again() -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=5.0)

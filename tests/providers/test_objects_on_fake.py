@@ -8,13 +8,11 @@ from typing import Any
 
 import openai
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
 from pulumi_openai_run._objects.provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
-from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault
+from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, configured_provider
 
 ProviderClass = type[ApiObjectProvider]
 
@@ -25,28 +23,21 @@ TRANSIENT = {
 }
 
 
-def configured(cls: ProviderClass, fake: FakeOpenAI, **config: Any) -> Any:
-    provider = cls()
-    values = {"openai:apiKey": fake.api_key, "openai:baseUrl": fake.base_url, **config}
-    provider.configure(ConfigureRequest(Config(values, "test")))
-    return provider
-
-
 @pytest.fixture
 def assistants(fake: FakeOpenAI, fake_clock: FakeApiClock) -> AssistantProvider:
-    provider: AssistantProvider = configured(AssistantProvider, fake)
+    provider: AssistantProvider = configured_provider(fake, AssistantProvider)
     return provider
 
 
 @pytest.fixture
 def threads(fake: FakeOpenAI, fake_clock: FakeApiClock) -> ThreadProvider:
-    provider: ThreadProvider = configured(ThreadProvider, fake)
+    provider: ThreadProvider = configured_provider(fake, ThreadProvider)
     return provider
 
 
 @pytest.fixture
 def messages(fake: FakeOpenAI, fake_clock: FakeApiClock) -> MessageProvider:
-    provider: MessageProvider = configured(MessageProvider, fake)
+    provider: MessageProvider = configured_provider(fake, MessageProvider)
     return provider
 
 
@@ -162,7 +153,7 @@ def test_transient_errors_on_every_call_are_retried(fake: FakeOpenAI, messages: 
 @pytest.mark.parametrize("cls", [AssistantProvider, MessageProvider])
 def test_a_create_whose_response_was_lost_is_found_not_repeated(fake: FakeOpenAI, fake_clock: FakeApiClock,
                                                                cls: ProviderClass) -> None:
-    provider = configured(cls, fake)
+    provider = configured_provider(fake, cls)
     thread_id = fake.create_thread()["id"]
     inputs = {"model": "gpt-4o"} if cls is AssistantProvider else {"thread_id": thread_id, "content": "Hi"}
     path = r"/assistants" if cls is AssistantProvider else r"/threads/[^/]+/messages"
@@ -221,7 +212,7 @@ def test_the_key_never_reaches_an_error(fake: FakeOpenAI, messages: MessageProvi
     with pytest.raises(ProviderError) as caught:
         messages.create({"thread_id": thread_id, "content": "Hi", "role": fake.api_key})
     assert "Invalid value" in str(caught.value) and fake.api_key not in str(caught.value)
-    wrong = configured(AssistantProvider, fake, **{"openai:apiKey": "sk-wrong-key-abcdef"})
+    wrong = configured_provider(fake, AssistantProvider, **{"openai:apiKey": "sk-wrong-key-abcdef"})
     with pytest.raises(ProviderError, match="HTTP 401") as refused:
         wrong.create({"model": "gpt-4o"})
     assert "sk-wrong-key-abcdef" not in str(refused.value)

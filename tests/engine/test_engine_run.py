@@ -1,17 +1,16 @@
 """The engine's side: the real dynamic-provider server (``python -m pulumi.dynamic``) driven over gRPC with
 the serialized RunProvider, stack config and float numbers as the engine sends them, against the fake over
-HTTP. These cover what `pulumi up`, `preview`, `refresh`, `import` and `destroy` do to a Run."""
+HTTP. These cover what `pulumi up`, `preview`, `refresh`, `import` and `destroy` do to a Run, on the
+Assistants API and on the Responses API (a stored prompt and a conversation)."""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from pulumi_openai_run import Run, RunProvider
+from pulumi_openai_run import RunProvider
 from pulumi_openai_run.testing import (
     UNKNOWN,
     FakeOpenAI,
@@ -19,35 +18,10 @@ from pulumi_openai_run.testing import (
     ProviderError,
     ProviderServer,
     RunScript,
-    Secret,
     serialized_provider,
-    urn,
 )
-
-API_KEY = "sk-engine-secret-9f8e7d6c5b4a"
-RUN_URN = urn(Run, "summary")
-FAST = RunScript(queued_for=0.05, duration=0.15)
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(api_key=API_KEY, clock="real") as running:
-        running.default_script = FAST
-        yield running
-
-
-@pytest.fixture(scope="module")
-def engine(fake: FakeOpenAI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProviderServer]:
-    config = {"openai:apiKey": Secret(API_KEY), "openai:baseUrl": fake.base_url}
-    log = tmp_path_factory.mktemp("engine") / "provider.log"
-    with ProviderServer(config, log_path=log, project="openai-run-quickstart",
-                        env={"OPENAI_API_KEY": ""}) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def blob() -> str:
-    return serialized_provider(RunProvider())
+from tests.apis import RESPONSES, Api
+from tests.engine.conftest import API_KEY, RUN_URN, up
 
 
 @pytest.fixture
@@ -55,11 +29,9 @@ def ids(fake: FakeOpenAI) -> dict[str, str]:
     return {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread(messages=["Hi"])["id"]}
 
 
-def up(engine: ProviderServer, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """What `pulumi up` does for a new resource: Check, then Create with the checked inputs."""
-    checked = engine.check(RUN_URN, {}, news)
-    assert checked.failures == []
-    return engine.create(RUN_URN, checked.inputs)
+@pytest.fixture
+def response_ids(fake: FakeOpenAI) -> dict[str, str]:
+    return RESPONSES.seed(fake)
 
 
 def test_full_cycle_up_preview_update_refresh_destroy(engine: ProviderServer, fake: FakeOpenAI, blob: str,
@@ -98,13 +70,18 @@ def test_full_cycle_up_preview_update_refresh_destroy(engine: ProviderServer, fa
     assert fake.run(run_id)["status"] == "completed"
 
 
-def test_destroy_cancels_a_run_still_going(engine: ProviderServer, fake: FakeOpenAI, blob: str,
-                                           ids: dict[str, str]) -> None:
+def test_destroy_cancels_a_run_still_going(engine: ProviderServer, fake: FakeOpenAI, blob: str, api: Api,
+                                           api_ids: dict[str, str]) -> None:
     fake.script_runs(RunScript(duration=60.0))
-    run_id, state = up(engine, {**ids, "__provider": blob})
+    run_id, state = up(engine, {**api_ids, "api": api.name, "__provider": blob})
     assert state["status"] in ("queued", "in_progress")
+    fake.clear_requests()
     engine.delete(RUN_URN, run_id, state)
-    assert fake.run(run_id)["status"] == "cancelled"
+    assert fake.count("POST", api.cancel) == 1
+    if api.deletes_on_destroy:  # a stored response is cancelled, then deleted
+        assert api.runs_on(fake, api_ids["thread_id"]) == []
+    else:
+        assert api.run(fake, run_id)["status"] == "cancelled"
 
 
 def test_replacement_on_the_same_thread_deletes_first(engine: ProviderServer, fake: FakeOpenAI, blob: str,
@@ -199,3 +176,66 @@ def test_an_api_error_that_echoes_the_key_reaches_the_engine_masked(engine: Prov
     assert "Invalid request made with key [redacted]." in caught.value.details
     assert API_KEY not in caught.value.details
     assert API_KEY not in engine.log_text()
+
+
+def test_full_cycle_on_the_responses_api(engine: ProviderServer, fake: FakeOpenAI, blob: str,
+                                         response_ids: dict[str, str]) -> None:
+    fake.script_runs(RunScript(queued_for=0.05, duration=0.15, file_search_files=("file-doc",)))
+    news = {**response_ids, "completion_window": 30.0, "metadata": {"team": "docs"}, "max_tokens": 200.0,
+            "__provider": blob}
+    run_id, state = up(engine, news)
+    assert run_id.startswith("resp_") and state["object"] == "response"
+    assert state["status"] == "completed" and state["reply"] == "Hello from the fake assistant."
+    assert state["usage"]["total_tokens"] == 15.0 and state["file_ids"] == ["file-doc"]
+    assert [s["type"] for s in state["steps"]] == ["file_search_call", "message"]
+
+    # preview with nothing changed: no diff, no request
+    fake.clear_requests()
+    again = {**news, "__provider": serialized_provider(RunProvider())}
+    checked = engine.check(RUN_URN, news, again)
+    assert engine.diff(RUN_URN, run_id, state, checked.inputs, old_inputs=news).changes == "none"
+    assert fake.requests == []
+
+    # a metadata change replaces the response; it has finished, so the new one comes first
+    changed = {**news, "metadata": {"team": "ops"}}
+    diff = engine.diff(RUN_URN, run_id, state, changed, old_inputs=news)
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == ("some", ["metadata"], False)
+    new_id, new_state = up(engine, changed)
+    engine.delete(RUN_URN, run_id, state)  # then the engine deletes the old one
+    assert new_id != run_id and new_state["metadata"] == {"team": "ops"}
+    with pytest.raises(KeyError):
+        fake.response(run_id)
+
+    # refresh, then import by the response id alone
+    read = engine.read(RUN_URN, new_id, new_state, changed)
+    assert read.id == new_id and read.outs["steps"] == new_state["steps"]
+    imported = engine.read(RUN_URN, new_id, {}, {"__provider": blob})
+    assert imported.inputs is not None
+    assert {k: v for k, v in imported.inputs.items() if k != "__provider"} == {
+        **response_ids, "metadata": {"team": "ops"}}
+
+    # destroy
+    engine.delete(RUN_URN, new_id, read.outs)
+    assert fake.responses_on(response_ids["thread_id"]) == []
+
+
+def test_streamed_up_on_the_responses_api(engine: ProviderServer, fake: FakeOpenAI, blob: str,
+                                         response_ids: dict[str, str]) -> None:
+    run_id, state = up(engine, {**response_ids, "completion_window": 30.0, "stream_for_tool": True,
+                                "__provider": blob})
+    assert state["status"] == "completed" and state["reply"]
+    [sent] = [r.json for r in fake.requests if r.method == "POST" and r.path == "/responses"
+              and r.json["conversation"] == response_ids["thread_id"]]
+    assert sent["stream"] is True
+    assert [r["id"] for r in fake.responses_on(response_ids["thread_id"])] == [run_id]
+
+
+def test_ids_of_the_other_api_fail_check_naming_the_field(engine: ProviderServer, fake: FakeOpenAI, blob: str,
+                                                          response_ids: dict[str, str]) -> None:
+    fake.clear_requests()
+    news = {**response_ids, "__provider": blob}
+    failures = dict(engine.check(RUN_URN, {}, {**news, "assistant_id": "asst_abc"}).failures)
+    assert set(failures) == {"assistant_id"} and "pmpt_" in failures["assistant_id"]
+    failures = dict(engine.check(RUN_URN, {}, {**news, "api": "assistants"}).failures)
+    assert set(failures) == {"assistant_id", "thread_id"}
+    assert fake.requests == []

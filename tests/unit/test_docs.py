@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_openai_run.docs import TABLES, field_table, markers
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_field_table_is_generated_from_the_schema() -> None:

@@ -22,6 +22,7 @@ SCRIPT = (
 )
 
 
+@pytest.mark.slow
 def test_small_and_identical_from_one_program_run_to_the_next() -> None:
     blobs = {subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True).stdout
              for _ in range(2)}
@@ -39,6 +40,7 @@ def test_a_configured_provider_pickles_without_its_config() -> None:
     assert isinstance(restored, RunProvider)
 
 
+@pytest.mark.slow
 def test_importing_the_package_does_not_import_openai() -> None:
     code = "import sys, pulumi_openai_run; print('openai' in sys.modules, 'httpx2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -53,6 +55,7 @@ OBJECTS_SCRIPT = (
 )
 
 
+@pytest.mark.slow
 def test_the_object_providers_are_small_and_identical_from_one_program_run_to_the_next() -> None:
     runs = {subprocess.run([sys.executable, "-c", OBJECTS_SCRIPT], capture_output=True, text=True,
                            check=True).stdout for _ in range(2)}

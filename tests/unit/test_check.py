@@ -37,8 +37,15 @@ def test_missing_required_ids_are_each_named() -> None:
 @pytest.mark.parametrize("field", ["assistant_id", "thread_id"])
 @pytest.mark.parametrize("bad", ["", "thread/../x", "asst abc", "a" * 129, "asst_é", 12.0, ["asst_1"]])
 def test_ids_must_be_plain_tokens(field: str, bad: Any) -> None:
-    reason = failures(**{field: bad})[field]
-    assert field in reason
+    reasons = failures(**{field: bad})
+    assert set(reasons) == {field}  # that field alone, once
+    reason = reasons[field]
+    example = "asst_abc123" if field == "assistant_id" else "thread_abc123"
+    if isinstance(bad, str):  # what is wrong with it, what is allowed, and what was given
+        assert reason == (f"'{field}' must be a plain id of letters, digits, '_' and '-' (1 to 128 characters), "
+                          f"like '{example}'; got {bad!r}.")
+    else:
+        assert reason == f"'{field}' must be a string id like '{example}', got {type(bad).__name__}."
 
 
 @pytest.mark.parametrize(

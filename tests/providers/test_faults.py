@@ -1,4 +1,5 @@
-"""Under faults the Run keeps working, and nothing is lost or doubled (the fake's fault injection)."""
+"""Under faults the Run keeps working, and nothing is lost or doubled (the fake's fault injection); transient
+errors on every call of an up on both APIs (more Responses faults: test_responses_on_fake.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from pulumi_openai_run import RunProvider
 from pulumi_openai_run._core import waiting
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
+from tests.apis import ASSISTANTS, RESPONSES, Api
 
 CALLS = {
     "create": ("POST", r"/threads/[^/]+/runs"),
     "retrieve": ("GET", r"/threads/[^/]+/runs/run_\w+"),
     "list steps": ("GET", r"/threads/[^/]+/runs/run_\w+/steps"),
     "list messages": ("GET", r"/threads/[^/]+/messages"),
+}
+RESPONSES_CALLS = {  # the calls of an up on the Responses API
+    "create": ("POST", r"/responses"),
+    "retrieve": ("GET", r"/responses/resp_\w+"),
+    "conversation items": ("GET", r"/conversations/conv_\w+/items"),
 }
 TRANSIENT = {
     "429 with Retry-After": {"kind": "status", "status": 429, "retry_after": 7.0},
@@ -28,46 +35,67 @@ TRANSIENT = {
 }
 
 
+def assert_waited_as_told(fault: dict[str, Any], clock: FakeApiClock) -> None:
+    """A Retry-After or retry-after-ms the fault sent was waited exactly."""
+    if "retry_after" in fault:
+        assert fault["retry_after"] in clock.sleeps
+    if "retry_after_ms" in fault:
+        assert fault["retry_after_ms"] / 1000 in clock.sleeps
+
+
 @pytest.fixture
 def ids(fake: FakeOpenAI) -> dict[str, str]:
     return {"assistant_id": fake.create_assistant()["id"], "thread_id": fake.create_thread(messages=["Hi"])["id"]}
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
-@pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
+@pytest.mark.parametrize(("api", "call"), [
+    *(pytest.param(ASSISTANTS, call, id=f"assistants-{call}") for call in CALLS),
+    *(pytest.param(RESPONSES, call, id=f"responses-{call}") for call in RESPONSES_CALLS),
+])
 def test_transient_errors_on_every_call_of_an_up_are_retried(
-        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], fake_clock: FakeApiClock,
+        fake: FakeOpenAI, provider: RunProvider, api: Api, api_ids: dict[str, str], fake_clock: FakeApiClock,
         call: str, fault: dict[str, Any]) -> None:
-    method, path = CALLS[call]
+    method, path = (CALLS if api is ASSISTANTS else RESPONSES_CALLS)[call]
     fake.inject(Fault(method=method, path=path, times=2, **fault))
-    result = provider.create({**ids, "completion_window": 60.0})
+    result = provider.create({**api_ids, "completion_window": 60.0})
     assert result.outs["status"] == "completed" and result.outs["reply"]
-    runs = fake.runs_on(ids["thread_id"])
+    runs = api.runs_on(fake, api_ids["thread_id"])
     assert [r["id"] for r in runs] == [result.id]  # exactly one run, and it is the one in state
     assert len([r for r in fake.requests if r.fault]) == 2
-    if "retry_after" in fault:
-        assert fault["retry_after"] in fake_clock.sleeps
-    if "retry_after_ms" in fault:
-        assert fault["retry_after_ms"] / 1000 in fake_clock.sleeps
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
 def test_transient_errors_on_cancel_are_retried(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
-                                                 fault: dict[str, Any]) -> None:
+                                                 fake_clock: FakeApiClock, fault: dict[str, Any]) -> None:
     fake.script_runs(RunScript(duration=60.0))
     created = provider.create(dict(ids))
-    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs/run_\w+/cancel", times=2, **fault))
+    cancel = r"/threads/[^/]+/runs/run_\w+/cancel"
+    fake.inject(Fault(method="POST", path=cancel, times=2, **fault))
     provider.delete(created.id, dict(created.outs))
     assert fake.run(created.id)["status"] == "cancelled"
+    # both faults fired on the cancel, and the third cancel went through
+    assert [(r.method, r.fault is not None) for r in fake.requests if r.path.endswith("/cancel")] == [
+        ("POST", True), ("POST", True), ("POST", False)]
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
 def test_transient_errors_on_modify_are_retried(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str],
-                                                 fault: dict[str, Any]) -> None:
+                                                 fake_clock: FakeApiClock, fault: dict[str, Any]) -> None:
     created = provider.create({**ids, "metadata": {"v": "1"}})
-    fake.inject(Fault(method="POST", path=r"/threads/[^/]+/runs/run_\w+", times=2, **fault))
+    modify = r"/threads/[^/]+/runs/run_\w+"
+    fake.inject(Fault(method="POST", path=modify, times=2, **fault))
     provider.update(created.id, created.outs, {**ids, "metadata": {"v": "2"}})
     assert fake.run(created.id)["metadata"] == {"v": "2"}
+    # both faults fired on the modify, and the third modify went through
+    assert fake.count("POST", modify) == 3
+    assert [r.fault is not None for r in fake.requests if r.method == "POST" and r.path.endswith(created.id)] == [
+        True, True, False]
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert_waited_as_told(fault, fake_clock)
 
 
 @pytest.mark.parametrize("call", CALLS, ids=CALLS.keys())
@@ -101,6 +129,7 @@ def test_a_lost_create_response_then_a_failing_retry_still_finds_the_run(
     assert [r["id"] for r in fake.runs_on(ids["thread_id"])] == [result.id]
 
 
+@pytest.mark.slow
 def test_a_lost_stream_is_found_and_followed() -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=0.2)
@@ -184,6 +213,7 @@ def test_a_create_that_fails_after_a_lost_response_still_cancels_the_run(
     assert run["status"] in ("cancelling", "cancelled")  # the last look found it, and stopped it
 
 
+@pytest.mark.slow
 def test_a_late_processed_create_is_found_through_the_busy_thread() -> None:
     """A create that timed out is processed later: the retry meets our own run holding the thread."""
     with FakeOpenAI(clock="real") as live:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx2
 import openai
 import pytest
 
@@ -13,21 +10,6 @@ from pulumi_openai_run.testing import FakeOpenAI, RunScript
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture(params=["http", "transport"])
-def client(request: pytest.FixtureRequest, fake: FakeOpenAI) -> Iterator[openai.OpenAI]:
-    if request.param == "http":
-        client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
-    else:
-        http_client = httpx2.Client(transport=fake.transport())
-        client = openai.OpenAI(base_url="http://127.0.0.1/v1", api_key=fake.api_key, http_client=http_client)
-    with client:
-        yield client
 
 
 @pytest.fixture

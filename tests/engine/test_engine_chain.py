@@ -6,7 +6,7 @@ refresh, import, delete, and a refresh once it is gone."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,11 @@ from pulumi_openai_run.testing import (
     ProviderError,
     ProviderServer,
     ProviderServerMocks,
-    Secret,
     run_program,
     serialized_provider,
     urn,
 )
-
-API_KEY = "sk-engine-chain-secret-5a4b3c2d1e"
+from tests.engine.conftest import API_KEY
 
 
 @dataclass(frozen=True)
@@ -86,19 +84,6 @@ CASES = {
         import_keys=("thread_id",),
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI(api_key=API_KEY, clock="real") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def engine(fake: FakeOpenAI) -> Iterator[ProviderServer]:
-    config = {"openai:apiKey": Secret(API_KEY), "openai:baseUrl": fake.base_url}
-    with ProviderServer(config, project="openai-run-quickstart", env={"OPENAI_API_KEY": ""}) as server:
-        yield server
 
 
 @pytest.mark.parametrize("name", CASES)
