@@ -1,5 +1,6 @@
-"""The Assistants and the Responses API as a Run sees them on the fake (how to seed ids, where runs are, the
-paths of the calls), for tests of behaviour both have: the ``api`` fixture (tests/conftest.py) yields each."""
+"""The Assistants and the Responses API as a Run sees them on the fake, one ApiCase each (how to seed ids,
+where runs are, the paths of the calls), for tests of behaviour both have: the ``api`` fixture
+(tests/conftest.py) yields each."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pulumi_openai_run.testing import FakeOpenAI
 
 
 @dataclass(frozen=True)
-class Api:
+class ApiCase:
     name: str
     seed: Callable[[FakeOpenAI], dict[str, str]]  # assistant_id and thread_id of a fresh pair, asked a question
     run: Callable[[FakeOpenAI, str], dict[str, Any]]  # the fake's record of a run (a response)
@@ -40,7 +41,7 @@ def _seed_responses(fake: FakeOpenAI) -> dict[str, str]:
     return {"assistant_id": prompt["id"], "thread_id": conversation["id"]}
 
 
-ASSISTANTS = Api(
+ASSISTANTS = ApiCase(
     name="assistants",
     seed=_seed_assistants,
     run=FakeOpenAI.run,
@@ -57,7 +58,7 @@ ASSISTANTS = Api(
     state_of_a_run={"thread_id": "thread_1"},
     deletes_on_destroy=False,
 )
-RESPONSES = Api(
+RESPONSES = ApiCase(
     name="responses",
     seed=_seed_responses,
     run=FakeOpenAI.response,

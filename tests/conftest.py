@@ -23,7 +23,7 @@ from pulumi_openai_run.testing import (
     ignore_assistants_deprecation,
     patch_provider_clock,
 )
-from tests.apis import ASSISTANTS, RESPONSES, Api
+from tests.apis import ASSISTANTS, RESPONSES, ApiCase
 
 TESTS = Path(__file__).resolve().parent
 FOLDER_MARKS = {"engine": ("engine",), "e2e": ("engine", "slow")}
@@ -89,13 +89,13 @@ def provider(fake: FakeOpenAI, fake_clock: FakeApiClock) -> RunProvider:
 
 
 @pytest.fixture(params=[ASSISTANTS, RESPONSES], ids=lambda api: api.name)
-def api(request: pytest.FixtureRequest) -> Api:
+def api(request: pytest.FixtureRequest) -> ApiCase:
     """For a test of what a Run does the same on both APIs: each API in turn."""
-    result: Api = request.param
+    result: ApiCase = request.param
     return result
 
 
 @pytest.fixture
-def api_ids(api: Api, fake: FakeOpenAI) -> dict[str, str]:
+def api_ids(api: ApiCase, fake: FakeOpenAI) -> dict[str, str]:
     """A fresh assistant and thread (stored prompt and conversation) on ``api``, on the folder's ``fake``."""
     return api.seed(fake)

@@ -20,7 +20,7 @@ from pulumi_openai_run.testing import (
     RunScript,
     serialized_provider,
 )
-from tests.apis import RESPONSES, Api
+from tests.apis import RESPONSES, ApiCase
 from tests.engine.conftest import API_KEY, RUN_URN, up
 
 
@@ -70,7 +70,7 @@ def test_full_cycle_up_preview_update_refresh_destroy(engine: ProviderServer, fa
     assert fake.run(run_id)["status"] == "completed"
 
 
-def test_destroy_cancels_a_run_still_going(engine: ProviderServer, fake: FakeOpenAI, blob: str, api: Api,
+def test_destroy_cancels_a_run_still_going(engine: ProviderServer, fake: FakeOpenAI, blob: str, api: ApiCase,
                                            api_ids: dict[str, str]) -> None:
     fake.script_runs(RunScript(duration=60.0))
     run_id, state = up(engine, {**api_ids, "api": api.name, "__provider": blob})

@@ -11,7 +11,7 @@ from pulumi_openai_run import RunProvider
 from pulumi_openai_run._core import waiting
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript, configured_provider
-from tests.apis import ASSISTANTS, RESPONSES, Api
+from tests.apis import ASSISTANTS, RESPONSES, ApiCase
 
 CALLS = {
     "create": ("POST", r"/threads/[^/]+/runs"),
@@ -54,7 +54,7 @@ def ids(fake: FakeOpenAI) -> dict[str, str]:
     *(pytest.param(RESPONSES, call, id=f"responses-{call}") for call in RESPONSES_CALLS),
 ])
 def test_transient_errors_on_every_call_of_an_up_are_retried(
-        fake: FakeOpenAI, provider: RunProvider, api: Api, api_ids: dict[str, str], fake_clock: FakeApiClock,
+        fake: FakeOpenAI, provider: RunProvider, api: ApiCase, api_ids: dict[str, str], fake_clock: FakeApiClock,
         call: str, fault: dict[str, Any]) -> None:
     method, path = (CALLS if api is ASSISTANTS else RESPONSES_CALLS)[call]
     fake.inject(Fault(method=method, path=path, times=2, **fault))

@@ -10,12 +10,13 @@ import pytest
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeOpenAI, RunScript, configured_provider
-from tests.apis import Api
+from tests.apis import ApiCase
 
 
 @pytest.mark.parametrize("window", [{}, {"completion_window": 0.0}], ids=["absent", "zero"])
 def test_without_a_window_the_run_is_created_and_left_running(
-        fake: FakeOpenAI, provider: RunProvider, api: Api, api_ids: dict[str, str], window: dict[str, float]) -> None:
+        fake: FakeOpenAI, provider: RunProvider, api: ApiCase, api_ids: dict[str, str],
+        window: dict[str, float]) -> None:
     result = provider.create({**api_ids, **window})
     assert result.outs["status"] == "queued"
     assert result.outs["steps"] == [] and result.outs["usage"] == {}
@@ -23,7 +24,7 @@ def test_without_a_window_the_run_is_created_and_left_running(
     assert api.run(fake, result.id)["status"] == "queued"
 
 
-def test_an_elapsed_window_cancels_the_run_before_failing(fake: FakeOpenAI, provider: RunProvider, api: Api,
+def test_an_elapsed_window_cancels_the_run_before_failing(fake: FakeOpenAI, provider: RunProvider, api: ApiCase,
                                                           api_ids: dict[str, str]) -> None:
     fake.script_runs(RunScript(duration=120.0))
     start = fake.now()
@@ -35,7 +36,7 @@ def test_an_elapsed_window_cancels_the_run_before_failing(fake: FakeOpenAI, prov
     assert fake.now() - start < 12.0  # it gave up at the window, not later
 
 
-def test_a_second_run_on_a_busy_thread_waits_for_it(fake: FakeOpenAI, provider: RunProvider, api: Api,
+def test_a_second_run_on_a_busy_thread_waits_for_it(fake: FakeOpenAI, provider: RunProvider, api: ApiCase,
                                                     api_ids: dict[str, str]) -> None:
     fake.script_runs(RunScript(duration=20.0), RunScript(duration=1.0))
     first = provider.create(dict(api_ids))  # left running: the thread (conversation) is taken
@@ -45,7 +46,7 @@ def test_a_second_run_on_a_busy_thread_waits_for_it(fake: FakeOpenAI, provider: 
     assert len(api.runs_on(fake, api_ids["thread_id"])) == 2
 
 
-def test_a_busy_thread_past_the_window_fails_without_creating(fake: FakeOpenAI, provider: RunProvider, api: Api,
+def test_a_busy_thread_past_the_window_fails_without_creating(fake: FakeOpenAI, provider: RunProvider, api: ApiCase,
                                                               api_ids: dict[str, str]) -> None:
     fake.script_runs(RunScript(duration=300.0))
     provider.create(dict(api_ids))
@@ -54,7 +55,7 @@ def test_a_busy_thread_past_the_window_fails_without_creating(fake: FakeOpenAI, 
     assert len(api.runs_on(fake, api_ids["thread_id"])) == 1
 
 
-def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider, api: Api,
+def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider: RunProvider, api: ApiCase,
                                                       api_ids: dict[str, str]) -> None:
     created = provider.create(dict(api_ids))
     fake.advance(5)
@@ -69,7 +70,7 @@ def test_refresh_sees_progress_then_costs_one_request(fake: FakeOpenAI, provider
 
 
 @pytest.mark.slow
-def test_streaming_gives_the_same_outputs_as_polling(api: Api) -> None:
+def test_streaming_gives_the_same_outputs_as_polling(api: ApiCase) -> None:
     with FakeOpenAI(clock="real") as live:  # the stream moves on real time
         live.default_script = RunScript(queued_for=0.05, duration=0.2, code_interpreter_files=1,
                                         file_search_files=("file-doc",))
@@ -89,7 +90,7 @@ def test_streaming_gives_the_same_outputs_as_polling(api: Api) -> None:
 
 
 @pytest.mark.parametrize("bad", ["../../{collection}", "{run}_1/cancel", "{run} 1"])
-def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider, api: Api,
+def test_ids_from_state_are_checked_before_they_go_into_a_url(fake: FakeOpenAI, provider: RunProvider, api: ApiCase,
                                                                bad: str) -> None:
     bad = bad.format(collection=api.collection, run=api.run_prefix)
     with pytest.raises(ProviderError, match="plain id"):
