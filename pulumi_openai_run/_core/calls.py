@@ -100,6 +100,15 @@ class Caller:
                  ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
         return call(request, deadline, what, self._cap, retryable, ceiling)
 
+    def unless_gone(self, request: Request[T], deadline: Deadline, what: str) -> T | None:
+        """Like calling this, but ``None`` when the API answers 404: the object (or what holds it) is gone."""
+        try:
+            return self(request, deadline, what)
+        except ApiError as error:
+            if isinstance(error.__cause__, openai.NotFoundError):
+                return None
+            raise
+
 
 def follow_events(stream: Any, deadline: Deadline, on_event: Callable[[Any], bool]) -> None:
     """Hand each event of ``stream`` to ``on_event`` until it says done (returns true), the deadline passes

@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-import openai
 from openai import OpenAI
 
 from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
@@ -82,13 +81,10 @@ class ObjectApi:
     def get(self, object_id: str, inputs: Mapping[str, Any]) -> dict[str, Any] | None:
         """The API object now, or ``None`` if it (or its thread) no longer exists."""
         scope = self._kind.scope_of(inputs)
-        try:
-            return self._call(lambda timeout: api_dict(self._collection.retrieve(object_id, **scope, timeout=timeout)),
-                              Deadline(TRANSIENT_RETRY_CEILING), f"retrieve {self._what(object_id, scope)}")
-        except ApiError as error:
-            if isinstance(error.__cause__, openai.NotFoundError):
-                return None
-            raise
+        return self._call.unless_gone(
+            lambda timeout: api_dict(self._collection.retrieve(object_id, **scope, timeout=timeout)),
+            Deadline(TRANSIENT_RETRY_CEILING), f"retrieve {self._what(object_id, scope)}",
+        )
 
     def update(self, object_id: str, inputs: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
         """Send the modify call with ``body``; returns the API object as changed."""
@@ -101,12 +97,8 @@ class ObjectApi:
     def delete(self, object_id: str, inputs: Mapping[str, Any]) -> None:
         """Delete the object; one that is already gone (404) is no error."""
         scope = self._kind.scope_of(inputs)
-        try:
-            self._call(lambda timeout: self._collection.delete(object_id, **scope, timeout=timeout),
-                       Deadline(TRANSIENT_RETRY_CEILING), f"delete {self._what(object_id, scope)}")
-        except ApiError as error:
-            if not isinstance(error.__cause__, openai.NotFoundError):
-                raise
+        self._call.unless_gone(lambda timeout: self._collection.delete(object_id, **scope, timeout=timeout),
+                               Deadline(TRANSIENT_RETRY_CEILING), f"delete {self._what(object_id, scope)}")
 
     # --- plumbing --------------------------------------------------------------------------------
 

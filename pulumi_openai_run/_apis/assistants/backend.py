@@ -196,25 +196,17 @@ class AssistantsBackend:
             raw = self._runs.with_raw_response.retrieve(ref.run_id, thread_id=thread_id, timeout=timeout)
             return _view(api_dict(raw.parse()), hint=poll_after(raw.headers))
 
-        try:
-            return self._call(retrieve, deadline, f"retrieve run {ref.run_id}")
-        except ApiError as error:
-            if isinstance(error.__cause__, openai.NotFoundError):
-                return None
-            raise
+        return self._call.unless_gone(retrieve, deadline, f"retrieve run {ref.run_id}")
 
     def cancel(self, ref: RunRef, deadline: Deadline) -> RunView | None:
         thread_id = _thread(ref)
         try:
-            return self._call(
+            return self._call.unless_gone(
                 lambda timeout: _view(api_dict(self._runs.cancel(ref.run_id, thread_id=thread_id, timeout=timeout))),
                 deadline, f"cancel run {ref.run_id}",
             )
         except ApiError as error:
-            cause = error.__cause__
-            if isinstance(cause, openai.NotFoundError):
-                return None
-            if isinstance(cause, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
+            if isinstance(error.__cause__, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
                 return self.get(ref, deadline)
             raise
 

@@ -191,37 +191,28 @@ class ResponsesBackend:
             raw = self._responses.with_raw_response.retrieve(ref.run_id, include=include, timeout=timeout)
             return _view(api_dict(raw.parse()), hint=poll_after(raw.headers))
 
-        try:
-            return self._remember(self._call(retrieve, deadline, f"retrieve response {ref.run_id}"))
-        except ApiError as error:
-            if isinstance(error.__cause__, openai.NotFoundError):
-                return None
-            raise
+        view = self._call.unless_gone(retrieve, deadline, f"retrieve response {ref.run_id}")
+        return self._remember(view) if view is not None else None
 
     def cancel(self, ref: RunRef, deadline: Deadline) -> RunView | None:
         finished = self._finished.get(ref.run_id)
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
         try:
-            view = self._call(lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
-                              deadline, f"cancel response {ref.run_id}")
+            view = self._call.unless_gone(
+                lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
+                deadline, f"cancel response {ref.run_id}",
+            )
         except ApiError as error:
-            cause = error.__cause__
-            if isinstance(cause, openai.NotFoundError):
-                return None
-            if isinstance(cause, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
+            if isinstance(error.__cause__, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
                 return self.get(ref, deadline)
             raise
-        return self._remember(view)
+        return self._remember(view) if view is not None else None
 
     def delete_stored(self, ref: RunRef, deadline: Deadline) -> None:
         """A stopped response is stored until deleted: delete it."""
-        try:
-            self._call(lambda timeout: self._responses.delete(ref.run_id, timeout=timeout), deadline,
-                       f"delete response {ref.run_id}")
-        except ApiError as error:
-            if not isinstance(error.__cause__, openai.NotFoundError):
-                raise
+        self._call.unless_gone(lambda timeout: self._responses.delete(ref.run_id, timeout=timeout), deadline,
+                               f"delete response {ref.run_id}")
 
     def set_metadata(self, ref: RunRef, metadata: Mapping[str, str], deadline: Deadline) -> RunView:
         raise ApiError(
