@@ -26,8 +26,9 @@ MIN_REQUEST_TIMEOUT = 1.0
 def silence_api_deprecations() -> None:
     """openai marks the Assistants API's methods deprecated (a bare "deprecated", or "The Assistants API is
     deprecated ..."): those warnings are ours to silence, for our own calls only, not the user's to see."""
+    # our calls, and openai's raw-response wrapper, which the warnings of with_raw_response calls name
     warnings.filterwarnings("ignore", message=r"(The Assistants API is deprecated|deprecated\Z)",
-                            category=DeprecationWarning, module=r"pulumi_openai_run\.")
+                            category=DeprecationWarning, module=r"(pulumi_openai_run\.|openai\._legacy_response\Z)")
 
 
 silence_api_deprecations()
@@ -92,8 +93,9 @@ class Caller:
 
     def __init__(self, client: openai.OpenAI) -> None:
         self.client = client
-        timeout = client.timeout
-        self._cap = float(timeout) if isinstance(timeout, int | float) else DEFAULT_REQUEST_TIMEOUT
+        timeout = client.timeout  # seconds, or an httpx Timeout (whose read timeout bounds a request)
+        seconds = timeout if isinstance(timeout, int | float) else getattr(timeout, "read", None)
+        self._cap = float(seconds) if isinstance(seconds, int | float) else DEFAULT_REQUEST_TIMEOUT
 
     def __call__(self, request: Request[T], deadline: Deadline, what: str,
                  retryable: Callable[[BaseException], bool] = is_transient,

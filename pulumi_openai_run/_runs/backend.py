@@ -39,8 +39,6 @@ class RunDetails:
     reply: str = ""
     message_ids: list[str] = field(default_factory=list)
 
-    NAMES = ("steps", "file_ids", "reply", "message_ids")
-
     def outputs(self) -> dict[str, Any]:
         return {"steps": self.steps, "file_ids": self.file_ids, "reply": self.reply,
                 "message_ids": self.message_ids}

@@ -14,16 +14,13 @@ from typing import Any, cast
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
-from pulumi_openai_run._apis import api_for, mismatches
+from pulumi_openai_run._apis import APIS, api_for, mismatches
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._runs import lifecycle
-from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
+from pulumi_openai_run._runs.backend import Api, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs
 
 __all__ = ["ProviderError", "RunProvider"]
-
-_RUN_ID = schema.an_id("run_")
-_THREAD_ID = schema.an_id("thread_")
 
 
 class RunProvider(FieldTableProvider):
@@ -63,12 +60,15 @@ class RunProvider(FieldTableProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self._run_inputs(props)
-        if not inputs.get("thread_id") and not api_for(inputs, id_).run_stands_alone:
+        api = api_for(inputs, id_)
+        if not inputs.get("thread_id") and not api.run_stands_alone:
+            alone = " ".join(f"(on {other.title} a run, {other.run_prefix}..., needs no {other.thread_noun[2:]})"
+                             for other in APIS.values() if other.run_stands_alone)
             raise ProviderError(
                 f"Cannot read run {id_}: its thread_id is unknown. Import a run with "
-                f"Run.get(name, '{id_}', thread_id='thread_...') (a response, resp_..., needs no thread)."
+                f"Run.get(name, '{id_}', thread_id='{api.thread_prefix}...') {alone}".rstrip() + "."
             )
-        ref = _ref(id_, inputs)
+        ref = _ref(id_, inputs, api)
         found = self._guarded(lambda: lifecycle.read(self._backend(inputs, id_), ref, props))
         if found is None:
             return ReadResult("", {})
@@ -78,7 +78,7 @@ class RunProvider(FieldTableProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self._run_inputs(news)
-        ref = _ref(id_, inputs)
+        ref = _ref(id_, inputs, api_for(inputs, id_))
         outputs = self._outputs(olds)
         if "metadata" in schema.diff(RUN_FIELDS, olds, news).changed:
             view, details = self._guarded(lambda: lifecycle.update_metadata(
@@ -90,9 +90,10 @@ class RunProvider(FieldTableProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Stop the run if it still runs; where the API stores runs (responses), delete it too."""
         inputs = self._run_inputs(props)
-        if not inputs.get("thread_id") and not api_for(inputs, id_).run_stands_alone:
+        api = api_for(inputs, id_)
+        if not inputs.get("thread_id") and not api.run_stands_alone:
             return
-        ref = _ref(id_, inputs)
+        ref = _ref(id_, inputs, api)
         self._guarded(lambda: lifecycle.destroy(self._backend(inputs, id_), ref))
 
     def _run_inputs(self, props: dict[str, Any]) -> RunInputs:
@@ -107,15 +108,14 @@ def _state(inputs: RunInputs, view: RunView, details: RunDetails) -> dict[str, A
     return {**inputs, **view.outputs, **details.outputs()}
 
 
-def _ref(run_id: str, inputs: RunInputs) -> RunRef:
+def _ref(run_id: str, inputs: RunInputs, api: Api) -> RunRef:
     """The run's reference. Ids go into URL paths: refuse any that is not a plain token before a request.
 
-    Any plain token passes (``run_...``, ``resp_...``; ``thread_...``, ``conv_...``): which API it
-    belongs to is the backend's choice, not a safety question."""
+    Any plain token passes: which API an id belongs to is the choice of ``api_for``, not a safety question."""
     thread_id = inputs.get("thread_id")
-    checks = [("id", run_id, _RUN_ID(run_id))]
+    checks = [("id", run_id, schema.an_id(api.run_prefix)(run_id))]
     if thread_id is not None:
-        checks.append(("thread_id", thread_id, _THREAD_ID(thread_id)))
+        checks.append(("thread_id", thread_id, schema.an_id(api.thread_prefix)(thread_id)))
     for name, value, problem in checks:
         if problem:
             raise ProviderError(f"The run's {name} {value!r} {problem}")

@@ -97,6 +97,19 @@ def test_refresh_sees_metadata_drift(fake: FakeOpenAI, provider: RunProvider, id
     assert provider.diff(created.id, result.outs, {**ids, "metadata": {"team": "docs"}}).changes is True
 
 
+
+def test_refresh_sees_metadata_cleared_outside_pulumi(fake: FakeOpenAI, provider: RunProvider,
+                                                      ids: dict[str, str]) -> None:
+    import openai
+
+    created = provider.create({**ids, "metadata": {"team": "docs"}})
+    client = openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0)
+    client.beta.threads.runs.update(created.id, thread_id=ids["thread_id"], metadata={})
+    result = provider.read(created.id, dict(created.outs))
+    assert result.outs is not None and result.outs.get("metadata") is None
+    assert result.inputs is not None and "metadata" not in result.inputs
+    assert provider.diff(created.id, result.outs, {**ids, "metadata": {"team": "docs"}}).changes is True
+
 def test_refresh_of_a_run_whose_thread_is_gone(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
     import openai
 

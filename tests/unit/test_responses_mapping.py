@@ -165,7 +165,7 @@ def test_details_of_a_response_without_output() -> None:
 def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
     assert mapping.server_values(response()) == {**IDS, "metadata": {"team": "docs"}}
     bare = response(metadata={CREATE_TOKEN_KEY: "abc"}, prompt=None, conversation=None)
-    assert mapping.server_values(bare) == {}
+    assert mapping.server_values(bare) == {"metadata": {}}
 
 
 # --- which API ---------------------------------------------------------------------------------

@@ -145,9 +145,7 @@ def reply_text(messages: Iterable[Mapping[str, Any]]) -> str:
 def server_values(run: Mapping[str, Any]) -> dict[str, Any]:
     """The Run's inputs as the server holds them: the assistant, the thread and the user's metadata."""
     inputs: dict[str, Any] = {"assistant_id": run["assistant_id"], "thread_id": run["thread_id"]}
-    metadata = user_metadata(run.get("metadata"))
-    if metadata:
-        inputs["metadata"] = metadata
+    inputs["metadata"] = user_metadata(run.get("metadata"))  # empty too: metadata cleared outside Pulumi is drift
     return inputs
 
 

@@ -218,9 +218,7 @@ def server_values(response: Mapping[str, Any]) -> dict[str, Any]:
     conversation = response.get("conversation") or {}
     if conversation.get("id"):
         inputs["thread_id"] = conversation["id"]
-    metadata = user_metadata(response.get("metadata"))
-    if metadata:
-        inputs["metadata"] = metadata
+    inputs["metadata"] = user_metadata(response.get("metadata"))  # empty too: metadata cleared outside Pulumi is drift
     return inputs
 
 
