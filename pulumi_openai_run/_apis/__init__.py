@@ -13,38 +13,78 @@ given, else from the ids, else Assistants. Nothing here imports ``openai``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_openai_run._apis.assistants import ASSISTANTS
 from pulumi_openai_run._apis.responses import RESPONSES
+from pulumi_openai_run._core.client import ConfigError
 from pulumi_openai_run._runs.backend import Api
-from pulumi_openai_run.schema import Failure, is_unknown
+from pulumi_openai_run.schema import Failure, Field, is_unknown, one_of
 
 APIS: dict[str, Api] = {api.name: api for api in (ASSISTANTS, RESPONSES)}
-"""Every API a Run can run on, by its ``api`` input; the first is the default."""
+"""Every API a resource can be on, by its ``api`` input."""
 DEFAULT = ASSISTANTS
+"""The API of a resource that neither its ``api`` input, its ids nor stack config ``openai:api`` place."""
+CONFIG_KEY = "openai:api"
+"""Stack config that sets the API of the resources that neither their ``api`` input nor their ids place."""
+
+
+def api_field(noun: str) -> Field:
+    """The ``api`` input every resource has."""
+    names = " or ".join(f"'{name}'" for name in APIS)
+    return Field(
+        "api",
+        f"The API the {noun} is on: {names}. Absent: what its ids say, else stack config {CONFIG_KEY}, else "
+        f"'{DEFAULT.name}'.",
+        validate=one_of(*APIS),
+    )
+
+
+def default_api(configured: Any) -> Api:
+    """The API for resources that neither ``api`` nor their ids place: ``configured`` (the stack config
+    ``openai:api``) when given, else :data:`DEFAULT`. Raises :class:`ConfigError` for a value that is no API."""
+    if configured is None or configured == "":
+        return DEFAULT
+    if isinstance(configured, str) and configured in APIS:
+        return APIS[configured]
+    allowed = ", ".join(repr(name) for name in APIS)
+    raise ConfigError(f"{CONFIG_KEY} must be one of {allowed}, got {configured!r}: set it with "
+                      f"`pulumi config set {CONFIG_KEY} {DEFAULT.name}`, or remove it.")
+
+
+def choose(explicit: Any, probes: Iterable[tuple[Any, str]], default: Api = DEFAULT) -> Api:
+    """The API of a resource: ``explicit`` (its ``api`` input) if given, else the first id in ``probes``
+    (``(value, "thread_prefix")``, ...) whose shape names an API, else ``default``."""
+    if isinstance(explicit, str) and explicit in APIS:
+        return APIS[explicit]
+    decided = api_by_ids(probes)
+    return decided[0] if decided is not None else default
+
+
+def api_by_ids(probes: Iterable[tuple[Any, str]]) -> tuple[Api, str] | None:
+    """The API the first id in ``probes`` names by its shape, with that id; ``None`` if none does."""
+    for value, prefix_of in probes:
+        found = _api_of(value, prefix_of)
+        if found is not None:
+            return found, str(value)
+    return None
 
 
 def _api_of(value: Any, prefix_of: str) -> Api | None:
     """The API whose ids look like ``value`` (``prefix_of`` names the kind of id), if any."""
     if not isinstance(value, str) or is_unknown(value):
         return None
-    return next((api for api in APIS.values() if value.startswith(getattr(api, prefix_of))), None)
+    return next((api for api in APIS.values() if (prefix := getattr(api, prefix_of)) and value.startswith(prefix)),
+                None)
 
 
-def api_for(inputs: Mapping[str, Any], run_id: str | None = None) -> Api:
+def api_for(inputs: Mapping[str, Any], run_id: str | None = None, default: Api = DEFAULT) -> Api:
     """The API that runs this Run: ``api`` if given, else what the thread, assistant or run id says,
-    else the default (ids of another shape, e.g. from a compatible server, run on Assistants)."""
-    explicit = inputs.get("api")
-    if isinstance(explicit, str) and explicit in APIS:
-        return APIS[explicit]
-    return (
-        _api_of(inputs.get("thread_id"), "thread_prefix")
-        or _api_of(inputs.get("assistant_id"), "assistant_prefix")
-        or _api_of(run_id, "run_prefix")
-        or DEFAULT
-    )
+    else ``default`` (from :func:`default_api`)."""
+    probes = [(inputs.get("thread_id"), "thread_prefix"), (inputs.get("assistant_id"), "assistant_prefix"),
+              (run_id, "run_prefix")]
+    return choose(inputs.get("api"), probes, default)
 
 
 def mismatches(inputs: Mapping[str, Any]) -> list[Failure]:

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from openai import OpenAI
 
 PROVIDER_KEY = "__provider"
-CONFIG_KEYS = tuple(pair[0] for pair in (API_KEY, BASE_URL, ORGANIZATION, PROJECT, REQUEST_TIMEOUT,
-                                           ALLOW_INSECURE_HTTP))
+CONFIG_KEYS = (*(pair[0] for pair in (API_KEY, BASE_URL, ORGANIZATION, PROJECT, REQUEST_TIMEOUT,
+                                      ALLOW_INSECURE_HTTP)), "openai:api")
+"""The stack config a provider keeps from ``configure()`` (``openai:api``: see ``_apis.default_api``)."""
 T = TypeVar("T")
 
 

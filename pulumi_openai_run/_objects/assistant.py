@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import (
     normalize_tool_resources,
@@ -141,6 +142,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
         validate=validate_response_format,
         default="auto",
     ),
+    api_field("assistant"),
     # --- outputs -------------------------------------------------------------------------------
     Field("object", "The object type, always 'assistant'.", output=True),
     Field("created_at", "Unix time (seconds) the assistant was created.", output=True, type_name="Number"),
@@ -160,6 +162,7 @@ class AssistantInputs(TypedDict, total=False):
     temperature: float
     top_p: float
     response_format: str | Mapping[str, Any]
+    api: str
 
 
 check_declares_inputs(AssistantInputs, ASSISTANT_FIELDS)
@@ -193,5 +196,6 @@ ASSISTANT = ObjectKind(
 class AssistantProvider(ApiObjectProvider):
     """Creates, modifies in place, refreshes and deletes OpenAI assistants."""
 
-    KIND = ASSISTANT
+    KINDS = {"assistants": ASSISTANT}
+    API_PROBES = (("id", "assistant_prefix"),)
     FIELDS = ASSISTANT_FIELDS

@@ -51,6 +51,8 @@ class ObjectKind:
     """How to import one, for errors: ``Message.get(name, 'msg_...', thread_id='thread_...')``."""
     busy_hint: str = ""
     """What to do when a create fails because a run on the thread is active."""
+    refuses: Mapping[str, str] = field(default_factory=dict)
+    """Inputs of the resource's table this API has no place for: why, and where the setting goes instead."""
 
     @property
     def by_name(self) -> dict[str, schema.Field]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain, without_nulls
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
 from pulumi_openai_run._objects.provider import ApiObjectProvider
@@ -190,6 +191,7 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
         "Metadata to attach to the message (at most 16 keys of 64 characters, values of 512). Updated in "
         "place.",
     ),
+    api_field("message"),
     # --- outputs -------------------------------------------------------------------------------
     Field("object", "The object type, always 'thread.message'.", output=True),
     Field("created_at", "Unix time (seconds) the message was created.", output=True, type_name="Number"),
@@ -212,6 +214,7 @@ class MessageInputs(TypedDict, total=False):
     role: str
     attachments: Sequence[Mapping[str, Any]]
     metadata: Mapping[str, str]
+    api: str
 
 
 check_declares_inputs(MessageInputs, MESSAGE_FIELDS)
@@ -260,5 +263,6 @@ MESSAGE = ObjectKind(
 class MessageProvider(ApiObjectProvider):
     """Adds a message to a thread, modifies its metadata in place, refreshes and deletes it."""
 
-    KIND = MESSAGE
+    KINDS = {"assistants": MESSAGE}
+    API_PROBES = (("thread_id", "thread_prefix"),)
     FIELDS = MESSAGE_FIELDS

@@ -9,13 +9,16 @@ kind of object is one such module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
+from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_by_ids, choose, default_api
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._objects.kind import ObjectKind
+from pulumi_openai_run._runs.backend import Api
 
 if TYPE_CHECKING:
     from pulumi_openai_run._objects.calls import ObjectApi
@@ -24,50 +27,114 @@ __all__ = ["ApiObjectProvider", "ProviderError"]
 
 
 class ApiObjectProvider(FieldTableProvider):
-    """Create, read, update in place and delete one kind of plain API object.
+    """Create, read, update in place and delete one kind of plain API object, on the API it is on.
 
-    State is the inputs as given plus the kind's outputs; refresh and import bring the inputs in line with
-    the server (``schema.refreshed_inputs``), so drift shows as a diff on the next ``pulumi up``.
+    ``KINDS`` holds the resource's kind on each API that has one; which one serves a resource is its ``api``
+    input, else what its ids say (``API_PROBES``), else stack config ``openai:api``. ``FIELDS`` is the union of
+    the kinds' inputs; a kind refuses (at check) the inputs its API has no place for. State is the inputs as
+    given plus the kind's outputs; refresh and import bring the inputs in line with the server
+    (``schema.refreshed_inputs``), so drift shows as a diff on the next ``pulumi up``.
     """
 
-    KIND: ClassVar[ObjectKind]
+    KINDS: ClassVar[Mapping[str, ObjectKind]]
+    API_PROBES: ClassVar[tuple[tuple[str, str], ...]]
+    """``(input, "thread_prefix")`` pairs whose id shape names the API; ``"id"`` is the object's own id."""
+
+    def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
+        """An ``api`` the ids contradict, and inputs the chosen API has no place for."""
+        given = news.get("api")
+        decided = api_by_ids(self._probes(news, None))
+        if isinstance(given, str) and given in APIS and decided is not None and decided[0].name != given:
+            by_ids, value = decided
+            return [schema.Failure("api", (
+                f"'api' is {given!r}, but {value!r} is an id of {by_ids.title}: remove api, or use an id of "
+                f"{APIS[given].title}."
+            ))]
+        kind = self._kind_or_none(news)
+        if kind is None:
+            return [schema.Failure("api", self._unavailable(news))]
+        return [schema.Failure(name, f"'{name}' {why}") for name, why in kind.refuses.items()
+                if news.get(name) is not None]
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """The field table's diff; ``api`` spelt out (or dropped) for the API the ids already chose is no change."""
+        found = schema.diff(self.FIELDS, olds, news)
+        changed, replaces = list(found.changed), list(found.replaces)
+        if "api" in changed and not schema.is_unknown(news.get("api")) \
+                and self._chosen(olds, id_).name == self._chosen(news, id_).name:
+            changed.remove("api")
+            if "api" in replaces:
+                replaces.remove("api")
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._inputs(props)
-        created = self._guarded(lambda: self._api().create(inputs))
-        return CreateResult(created["id"], {**inputs, **self.KIND.outputs(created)})
+        kind = self._kind(inputs)
+        created = self._guarded(lambda: self._calls(kind).create(inputs))
+        return CreateResult(created["id"], {**inputs, **kind.outputs(created)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self._inputs(props)
-        self._check_ids(id_, inputs)
-        found = self._guarded(lambda: self._api().get(id_, inputs))
+        kind = self._kind(inputs, id_)
+        self._check_ids(kind, id_, inputs)
+        found = self._guarded(lambda: self._calls(kind).get(id_, inputs))
         if found is None:
             return ReadResult("", {})
-        server_inputs = schema.refreshed_inputs(self.FIELDS, inputs, self.KIND.server_values(found))
-        return ReadResult(id_, {**server_inputs, **self.KIND.outputs(found)}, server_inputs)
+        server_inputs = schema.refreshed_inputs(self.FIELDS, inputs, kind.server_values(found))
+        return ReadResult(id_, {**server_inputs, **kind.outputs(found)}, server_inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self._inputs(news)
-        self._check_ids(id_, inputs)
+        kind = self._kind(inputs, id_)
+        self._check_ids(kind, id_, inputs)
         outputs = self._outputs(olds)
-        body = self.KIND.update_body(olds, news)
+        body = kind.update_body(olds, news)
         if body:
-            changed = self._guarded(lambda: self._api().update(id_, inputs, body))
-            outputs = self.KIND.outputs(changed)
+            changed = self._guarded(lambda: self._calls(kind).update(id_, inputs, body))
+            outputs = kind.outputs(changed)
         return UpdateResult({**inputs, **outputs})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         inputs = self._inputs(props)
-        self._check_ids(id_, inputs)
-        self._guarded(lambda: self._api().delete(id_, inputs))
+        kind = self._kind(inputs, id_)
+        self._check_ids(kind, id_, inputs)
+        self._guarded(lambda: self._calls(kind).delete(id_, inputs))
 
-    def _check_ids(self, id_: str, inputs: dict[str, Any]) -> None:
+    # --- which API -----------------------------------------------------------------------------
+
+    def _probes(self, inputs: Mapping[str, Any], id_: str | None) -> list[tuple[Any, str]]:
+        return [(id_ if name == "id" else inputs.get(name), prefix_of) for name, prefix_of in self.API_PROBES]
+
+    def _chosen(self, inputs: Mapping[str, Any], id_: str | None = None) -> Api:
+        default = self._guarded(lambda: default_api(self._config.get(CONFIG_KEY)))
+        return choose(inputs.get("api"), self._probes(inputs, id_), default)
+
+    def _kind_or_none(self, inputs: Mapping[str, Any], id_: str | None = None) -> ObjectKind | None:
+        return self.KINDS.get(self._chosen(inputs, id_).name)
+
+    def _kind(self, inputs: Mapping[str, Any], id_: str | None = None) -> ObjectKind:
+        kind = self._kind_or_none(inputs, id_)
+        if kind is None:
+            raise ProviderError(self._unavailable(inputs, id_))
+        return kind
+
+    def _unavailable(self, inputs: Mapping[str, Any], id_: str | None = None) -> str:
+        api = self._chosen(inputs, id_)
+        noun = next(iter(self.KINDS.values())).resource
+        on = " or ".join(f"'{name}'" for name in self.KINDS)
+        return f"A {noun} is not available on {api.title}: set api to {on}."
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_ids(kind: ObjectKind, id_: str, inputs: dict[str, Any]) -> None:
         """Ids go into URL paths: refuse any that is not a plain token before a request is made."""
-        problem = self.KIND.id_problem(id_, inputs)
+        problem = kind.id_problem(id_, inputs)
         if problem:
             raise ProviderError(problem)
 
-    def _api(self) -> ObjectApi:
+    def _calls(self, kind: ObjectKind) -> ObjectApi:
         from pulumi_openai_run._objects.calls import ObjectApi  # imports openai: only once a request is due
 
-        return ObjectApi(self._client(), self.KIND)
+        return ObjectApi(self._client(), kind)
+

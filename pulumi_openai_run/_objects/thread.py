@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_to_api, validate_tool_resources
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
@@ -104,6 +105,7 @@ THREAD_FIELDS: tuple[Field, ...] = (
         normalize=normalize_tool_resources,
         default={},
     ),
+    api_field("thread"),
     # --- outputs -------------------------------------------------------------------------------
     Field("object", "The object type, always 'thread'.", output=True),
     Field("created_at", "Unix time (seconds) the thread was created.", output=True, type_name="Number"),
@@ -116,6 +118,7 @@ class ThreadInputs(TypedDict, total=False):
     messages: Sequence[Mapping[str, Any]]
     metadata: Mapping[str, str]
     tool_resources: Mapping[str, Any]
+    api: str
 
 
 check_declares_inputs(ThreadInputs, THREAD_FIELDS)
@@ -147,5 +150,6 @@ THREAD = ObjectKind(
 class ThreadProvider(ApiObjectProvider):
     """Creates, modifies in place (metadata, tool resources), refreshes and deletes OpenAI threads."""
 
-    KIND = THREAD
+    KINDS = {"assistants": THREAD}
+    API_PROBES = (("id", "thread_prefix"),)
     FIELDS = THREAD_FIELDS

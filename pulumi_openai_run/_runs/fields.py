@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from pulumi_openai_run._apis import APIS
+from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.tools import normalize_tools, validate_tools
 from pulumi_openai_run._core.waiting import BUSY_THREAD_CEILING
 from pulumi_openai_run.schema import (
@@ -24,7 +24,6 @@ from pulumi_openai_run.schema import (
     as_int,
     check_declares_inputs,
     metadata_field,
-    one_of,
 )
 
 COMPLETION_WINDOW_MAX = 86_400.0
@@ -48,12 +47,7 @@ RUN_FIELDS: tuple[Field, ...] = (
         required=True,
         validate=an_id("thread_"),
     ),
-    Field(
-        "api",
-        "The API that runs the run: 'assistants' (Assistants v2) or 'responses' (Responses + "
-        "Conversations). Absent: chosen from the ids (thread_/asst_ or conv_/pmpt_).",
-        validate=one_of(*APIS),
-    ),
+    api_field("run"),
     Field(
         "completion_window",
         "Seconds to wait for the run to reach a terminal status. Absent or 0: create the run and "

@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
-from pulumi_openai_run._apis import APIS, api_for, mismatches
+from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_for, default_api, mismatches
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._runs import lifecycle
 from pulumi_openai_run._runs.backend import Api, RunBackend, RunDetails, RunRef, RunView
@@ -30,7 +31,7 @@ class RunProvider(FieldTableProvider):
 
     def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
         """Ids of one API with another's (or with ``api``), and inputs the run's API refuses."""
-        return [*mismatches(news), *api_for(news).input_problems(news)]
+        return [*mismatches(news), *self._api(news).input_problems(news)]
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The field table's diff, adjusted for the run's API (known from the inputs alone):
@@ -42,7 +43,7 @@ class RunProvider(FieldTableProvider):
         """
         found = schema.diff(RUN_FIELDS, olds, news)
         changed, replaces = list(found.changed), list(found.replaces)
-        old_api, new_api = api_for(olds, id_), api_for(news)
+        old_api, new_api = self._api(olds, id_), self._api(news)
         if "api" in changed and old_api == new_api and not schema.is_unknown(news.get("api")):
             changed.remove("api")
             replaces.remove("api")
@@ -60,7 +61,7 @@ class RunProvider(FieldTableProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self._run_inputs(props)
-        api = api_for(inputs, id_)
+        api = self._api(inputs, id_)
         if not inputs.get("thread_id") and not api.run_stands_alone:
             alone = " ".join(f"(on {other.title} a run, {other.run_prefix}..., needs no {other.thread_noun[2:]})"
                              for other in APIS.values() if other.run_stands_alone)
@@ -78,7 +79,7 @@ class RunProvider(FieldTableProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self._run_inputs(news)
-        ref = _ref(id_, inputs, api_for(inputs, id_))
+        ref = _ref(id_, inputs, self._api(inputs, id_))
         outputs = self._outputs(olds)
         if "metadata" in schema.diff(RUN_FIELDS, olds, news).changed:
             view, details = self._guarded(lambda: lifecycle.update_metadata(
@@ -90,7 +91,7 @@ class RunProvider(FieldTableProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Stop the run if it still runs; where the API stores runs (responses), delete it too."""
         inputs = self._run_inputs(props)
-        api = api_for(inputs, id_)
+        api = self._api(inputs, id_)
         if not inputs.get("thread_id") and not api.run_stands_alone:
             return
         ref = _ref(id_, inputs, api)
@@ -99,8 +100,13 @@ class RunProvider(FieldTableProvider):
     def _run_inputs(self, props: dict[str, Any]) -> RunInputs:
         return cast(RunInputs, self._inputs(props))
 
+    def _api(self, inputs: Mapping[str, Any], run_id: str | None = None) -> Api:
+        """The run's API: its ``api`` input, else its ids, else stack config ``openai:api``."""
+        default = self._guarded(lambda: default_api(self._config.get(CONFIG_KEY)))
+        return api_for(inputs, run_id, default)
+
     def _backend(self, inputs: RunInputs, run_id: str | None = None) -> RunBackend:
-        return api_for(inputs, run_id).backend(self._client())
+        return self._api(inputs, run_id).backend(self._client())
 
 
 def _state(inputs: RunInputs, view: RunView, details: RunDetails) -> dict[str, Any]:

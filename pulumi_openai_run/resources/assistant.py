@@ -27,6 +27,7 @@ class AssistantArgs:
     temperature: pulumi.Input[float] | None = None
     top_p: pulumi.Input[float] | None = None
     response_format: pulumi.Input[str | Mapping[str, Any]] | None = None
+    api: pulumi.Input[str] | None = None
 
 
 class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
@@ -46,6 +47,7 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
     temperature: pulumi.Output[float | None]
     top_p: pulumi.Output[float | None]
     response_format: pulumi.Output[str | dict[str, Any] | None]
+    api: pulumi.Output[str | None]
 
     object: pulumi.Output[str]
     created_at: pulumi.Output[int]
@@ -70,6 +72,7 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
         temperature: pulumi.Input[float] | None = None,
         top_p: pulumi.Input[float] | None = None,
         response_format: pulumi.Input[str | Mapping[str, Any]] | None = None,
+        api: pulumi.Input[str] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

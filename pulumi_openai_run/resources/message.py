@@ -22,6 +22,7 @@ class MessageArgs:
     role: pulumi.Input[str] | None = None
     attachments: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    api: pulumi.Input[str] | None = None
 
 
 class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
@@ -37,6 +38,7 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
     role: pulumi.Output[str | None]
     attachments: pulumi.Output[list[dict[str, Any]] | None]
     metadata: pulumi.Output[dict[str, str] | None]
+    api: pulumi.Output[str | None]
 
     object: pulumi.Output[str]
     created_at: pulumi.Output[int]
@@ -62,6 +64,7 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
         role: pulumi.Input[str] | None = None,
         attachments: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
         metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        api: pulumi.Input[str] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

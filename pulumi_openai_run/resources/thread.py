@@ -20,6 +20,7 @@ class ThreadArgs:
     messages: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     tool_resources: pulumi.Input[Mapping[str, Any]] | None = None
+    api: pulumi.Input[str] | None = None
 
 
 class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
@@ -32,6 +33,7 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
     messages: pulumi.Output[list[dict[str, Any]] | None]
     metadata: pulumi.Output[dict[str, str] | None]
     tool_resources: pulumi.Output[dict[str, Any] | None]
+    api: pulumi.Output[str | None]
 
     object: pulumi.Output[str]
     created_at: pulumi.Output[int]
@@ -49,6 +51,7 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
         messages: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
         metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         tool_resources: pulumi.Input[Mapping[str, Any]] | None = None,
+        api: pulumi.Input[str] | None = None,
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:

@@ -1,0 +1,66 @@
+"""Which API a resource is on: its ``api`` input, else its ids, else stack config ``openai:api``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic.config import Config
+
+from pulumi_openai_run import AssistantProvider, MessageProvider, RunProvider, ThreadProvider
+from pulumi_openai_run._apis import APIS, DEFAULT, api_for, default_api
+from pulumi_openai_run._core.client import ConfigError
+
+
+def configured(provider: ResourceProvider, **config: Any) -> ResourceProvider:
+    provider.configure(ConfigureRequest(Config({"openai:apiKey": "sk-test-0123456789", **config}, "test")))
+    return provider
+
+
+def failures(provider: ResourceProvider, news: dict[str, Any]) -> dict[str, str]:
+    return {f.property: f.reason for f in provider.check({}, news).failures}
+
+
+def test_config_sets_the_default_only_where_neither_api_nor_ids_decide() -> None:
+    responses, assistants = APIS["responses"], APIS["assistants"]
+    assert api_for({"assistant_id": "a-1", "thread_id": "t-1"}) is DEFAULT
+    assert api_for({"assistant_id": "a-1", "thread_id": "t-1"}, default=responses) is responses
+    assert api_for({"thread_id": "thread_1"}, default=responses) is assistants  # the ids decide
+    assert api_for({"thread_id": "conv_1", "api": "responses"}, default=assistants) is responses
+
+
+@pytest.mark.parametrize("value", ["", None])
+def test_absent_config_is_the_default(value: Any) -> None:
+    assert default_api(value) is DEFAULT
+
+
+def test_a_config_value_that_is_no_api_names_the_key_and_the_choices() -> None:
+    with pytest.raises(ConfigError, match=r"openai:api must be one of 'assistants', 'responses', got 'agents'"):
+        default_api("agents")
+
+
+def test_a_run_with_a_bad_openai_api_config_fails_naming_the_key() -> None:
+    provider = configured(RunProvider(), **{"openai:api": "chat"})
+    with pytest.raises(Exception, match=r"openai:api must be one of"):
+        provider.check({}, {"assistant_id": "a-1", "thread_id": "t-1"})
+
+
+@pytest.mark.parametrize(("cls", "news"), [
+    (AssistantProvider, {"model": "gpt-test"}),
+    (ThreadProvider, {}),
+    (MessageProvider, {"thread_id": "t-1", "content": "Hi"}),
+])
+def test_a_plain_resource_on_an_api_without_it_fails_check_naming_api(cls: type[ResourceProvider],
+                                                                      news: dict[str, Any]) -> None:
+    provider = configured(cls(), **{"openai:api": "assistants"})
+    assert failures(provider, news) == {}
+    found = failures(configured(cls()), {**news, "api": "responses"})
+    assert found["api"].endswith("is not available on the Responses API: set api to 'assistants'.")
+
+
+def test_an_api_that_the_ids_contradict_fails_check_naming_api() -> None:
+    provider = configured(MessageProvider())
+    found = failures(provider, {"thread_id": "thread_abc", "content": "Hi", "api": "responses"})
+    assert found == {"api": "'api' is 'responses', but 'thread_abc' is an id of the Assistants API: remove api, "
+                            "or use an id of the Responses API."}
