@@ -1,8 +1,11 @@
 """The ``Assistant`` resource's provider side: its fields, its values, its mapping to the API and its provider.
 
-Every input changes in place with the modify-assistant call (``POST /assistants/{id}``). ``default`` is what
-the API holds when an input is absent: removing an input sends it. This table is the single source for check,
-diff, the README's table and the resource's docstrings.
+On the Assistants API an assistant (``/assistants``); on the Responses API an agent object (``/agents``, beta
+``OpenAI-Beta: agents=v1``), the only API-managed, reusable assistant configuration OpenAI still has. Every
+input changes in place with the API's modify call (``POST /assistants/{id}``, ``POST /agents/{id}``).
+``default`` is what the API holds when an input is absent: removing an input sends it. This table is the
+single source for check, diff, the README's table and the resource's docstrings; each API's kind refuses the
+inputs it has no place for, saying where the setting goes now.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
 from pulumi_openai_run._apis import api_field
-from pulumi_openai_run._core.json import plain
+from pulumi_openai_run._core.json import plain, without_nulls
 from pulumi_openai_run._core.tools import (
     normalize_tool_resources,
     normalize_tools,
@@ -20,7 +23,8 @@ from pulumi_openai_run._core.tools import (
     validate_tool_resources,
     validate_tools,
 )
-from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
+from pulumi_openai_run._objects.agent_tools import AGENT_TOOL_TYPES, normalize_agent_tools, validate_agent_tools
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
 from pulumi_openai_run._objects.provider import ApiObjectProvider
 from pulumi_openai_run.schema import (
     Field,
@@ -34,6 +38,11 @@ from pulumi_openai_run.schema import (
 )
 
 RESPONSE_FORMATS = ("text", "json_object", "json_schema")
+
+REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+REASONING_SUMMARIES = ("concise", "detailed", "auto")
+TEXT_FORMATS = ("text", "json_schema")
+VERBOSITIES = ("low", "medium", "high")
 
 _SCHEMA_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -63,13 +72,67 @@ def validate_response_format(value: Any) -> str | None:
     return None
 
 
+def validate_reasoning(value: Any) -> str | None:
+    """An agent's ``reasoning`` (``AgentReasoningParam``): ``{effort, summary}``, each optional."""
+    if not isinstance(value, Mapping):
+        return (f"must be a map {{effort: {' | '.join(REASONING_EFFORTS)}, summary: "
+                f"{' | '.join(REASONING_SUMMARIES)}}}, got {value!r}.")
+    problem = extra_keys(value, ("effort", "summary"))
+    if problem:
+        return problem
+    for key, allowed in (("effort", REASONING_EFFORTS), ("summary", REASONING_SUMMARIES)):
+        if value.get(key) is not None and value[key] not in allowed:
+            return f"{key} must be one of {', '.join(allowed)}, got {value[key]!r}."
+    return None
+
+def normalize_reasoning(value: Any) -> dict[str, Any]:
+    """Without nulls: ``{effort: null}`` (the model's default) equals ``{}`` and absent."""
+    return dict(without_nulls(value))
+
+def reasoning_to_api(value: Any) -> dict[str, Any] | None:
+    """Null (the model's default) for an empty map: the API resets reasoning on null."""
+    return normalize_reasoning(value) or None
+
+def validate_text(value: Any) -> str | None:
+    """An agent's ``text`` (``AgentTextParam``): ``{format: {type: text} | {type: json_schema, schema},
+    verbosity}``."""
+    if not isinstance(value, Mapping):
+        return (f"must be a map {{format: {{type: text}} | {{type: json_schema, schema: {{...}}}}, verbosity: "
+                f"{' | '.join(VERBOSITIES)}}}, got {value!r}.")
+    problem = extra_keys(value, ("format", "verbosity"))
+    if problem:
+        return problem
+    verbosity = value.get("verbosity")
+    if verbosity is not None and verbosity not in VERBOSITIES:
+        return f"verbosity must be one of {', '.join(VERBOSITIES)}, got {verbosity!r}."
+    form = value.get("format")
+    if form is None:
+        return None
+    if not isinstance(form, Mapping) or form.get("type") not in TEXT_FORMATS:
+        return f"format must be {{type: text}} or {{type: json_schema, schema: {{...}}}}, got {form!r}."
+    if form["type"] == "text":
+        problem = extra_keys(form, ("type",))
+        return f"format {problem}" if problem else None
+    problem = extra_keys(form, ("type", "schema"))
+    if problem:
+        return f"format {problem} (an agent's json_schema format is {{type: json_schema, schema}} only)"
+    if not isinstance(form.get("schema"), Mapping):
+        return "format of type json_schema needs a 'schema': the JSON Schema the text must match."
+    return None
+
+def normalize_text(value: Any) -> dict[str, Any]:
+    """With the API's defaults filled in (``{type: text}``, ``medium``), as an agent answers it."""
+    value = plain(value or {})
+    return {"format": value.get("format") or {"type": "text"}, "verbosity": value.get("verbosity") or "medium"}
+
+
 # --- fields ------------------------------------------------------------------------------------------
 
 ASSISTANT_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
     Field(
         "model",
-        "ID of the model the assistant uses, e.g. gpt-4o.",
+        "ID of the model the assistant uses, e.g. gpt-6.2-sol.",
         required=True,
         on_change="update",
         validate=a_string(256),
@@ -95,7 +158,8 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     Field(
         "tools",
         "The assistant's tools, at most 128: API tool objects or flat maps of strings, as for the Run's "
-        "tools (code_interpreter, file_search, function).",
+        "tools (code_interpreter, file_search, function). On the Responses API, an agent's tools ("
+        + ", ".join(AGENT_TOOL_TYPES) + "; a function needs no 'strict').",
         on_change="update",
         type_name="List of Map",
         validate=validate_tools,
@@ -142,9 +206,29 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
         validate=validate_response_format,
         default="auto",
     ),
+    Field(
+        "reasoning",
+        "Responses API only: how the agent's model reasons, {effort: " + " | ".join(REASONING_EFFORTS)
+        + ", summary: " + " | ".join(REASONING_SUMMARIES) + "}. Absent: the model's default.",
+        on_change="update",
+        type_name="Map of String",
+        validate=validate_reasoning,
+        normalize=normalize_reasoning,
+        default={},
+    ),
+    Field(
+        "text",
+        "Responses API only: the agent's text output, {format: {type: text} | {type: json_schema, schema}, "
+        "verbosity: " + " | ".join(VERBOSITIES) + "}. Absent: plain text, medium verbosity.",
+        on_change="update",
+        type_name="Map",
+        validate=validate_text,
+        normalize=normalize_text,
+        default={},
+    ),
     api_field("assistant"),
     # --- outputs -------------------------------------------------------------------------------
-    Field("object", "The object type, always 'assistant'.", output=True),
+    Field("object", "The object type: 'assistant', or 'agent' on the Responses API.", output=True),
     Field("created_at", "Unix time (seconds) the assistant was created.", output=True, type_name="Number"),
 )
 
@@ -162,6 +246,8 @@ class AssistantInputs(TypedDict, total=False):
     temperature: float
     top_p: float
     response_format: str | Mapping[str, Any]
+    reasoning: Mapping[str, str]
+    text: Mapping[str, Any]
     api: str
 
 
@@ -179,11 +265,19 @@ def assistant_values(api_object: ApiObject) -> dict[str, Any]:
     values["tool_resources"] = normalize_tool_resources(values["tool_resources"])
     return values
 
+RESPONSES_ONLY = {
+    "reasoning": "is an agent setting of the Responses API; the Assistants API has no place for it: set api to "
+                 "'responses', or remove it.",
+    "text": "is an agent setting of the Responses API; on the Assistants API use response_format (or set api to "
+            "'responses').",
+}
+
 ASSISTANT = ObjectKind(
     noun="assistant",
     resource="Assistant",
     fields=ASSISTANT_FIELDS,
     id_prefix="asst_",
+    refuses=RESPONSES_ONLY,
     collection=lambda client: client.beta.assistants,
     outputs=lambda api_object: common_outputs(api_object, "assistant"),
     server_values=assistant_values,
@@ -193,9 +287,49 @@ ASSISTANT = ObjectKind(
 )
 
 
-class AssistantProvider(ApiObjectProvider):
-    """Creates, modifies in place, refreshes and deletes OpenAI assistants."""
+_AGENT_INPUTS = ("model", "name", "instructions", "tools", "reasoning", "text")
 
-    KINDS = {"assistants": ASSISTANT}
+def agent_values(api_object: ApiObject) -> dict[str, Any]:
+    """The inputs an agent holds; ``reasoning`` and ``text`` without the API's defaults, as one would write
+    them (so an import reads ``text: {verbosity: low}``, not every default)."""
+    values = {name: plain(api_object.get(name)) for name in _AGENT_INPUTS}
+    values["metadata"] = user_metadata(api_object.get("metadata"))
+    values["reasoning"] = normalize_reasoning(values["reasoning"] or {})
+    defaults = normalize_text({})
+    values["text"] = {k: v for k, v in normalize_text(values["text"]).items() if v != defaults[k]}
+    return values
+
+NOT_ON_AN_AGENT = {
+    "temperature": "has no place on an agent object: set the Run's temperature instead (it goes with each "
+                   "response).",
+    "top_p": "has no place on an agent object: set the Run's top_p instead (it goes with each response).",
+    "description": "has no place on an agent object (it has a name, instructions and metadata): keep it in "
+                   "metadata, e.g. {description: ...}, or remove it.",
+    "tool_resources": "has no place on an agent object: files go with the tools that use them, e.g. the Run's "
+                      "file_search tool with its vector store ids, or as input_file parts of a Message.",
+    "response_format": "is the Assistants API's; an agent's output format is its text: {format: {type: "
+                       "json_schema, schema: {...}}} (json_object has no equivalent: use a json_schema).",
+}
+"""The Assistant's inputs an agent object lacks, and where each setting goes now."""
+
+AGENT = ObjectKind(
+    noun="agent",
+    resource="Assistant",
+    fields=variant(ASSISTANT_FIELDS, tools={"validate": validate_agent_tools, "normalize": normalize_agent_tools}),
+    id_prefix="",  # agent ids have no documented prefix: any plain token
+    collection=lambda client: client.beta.agents,
+    outputs=lambda api_object: common_outputs(api_object, "agent"),
+    server_values=agent_values,
+    to_api={"tools": normalize_agent_tools, "metadata": dict, "reasoning": reasoning_to_api,
+            "text": normalize_text},
+    import_hint="Assistant.get(name, '<agent id>', api='responses')",
+    refuses=NOT_ON_AN_AGENT,
+)
+
+
+class AssistantProvider(ApiObjectProvider):
+    """Creates, modifies in place, refreshes and deletes OpenAI assistants (on the Responses API, agents)."""
+
+    KINDS = {"assistants": ASSISTANT, "responses": AGENT}
     API_PROBES = (("id", "assistant_prefix"),)
     FIELDS = ASSISTANT_FIELDS

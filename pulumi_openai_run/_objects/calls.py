@@ -26,9 +26,10 @@ T = TypeVar("T")
 
 LOOKUP_PAGE_SIZE = 100
 """How many of the latest objects a lost create is looked for among."""
-_BUSY_THREAD = "while a run"
-"""How the API words a refused message on a thread with an active run ("Can't add messages to thread_... while
-a run run_... is active.")."""
+_BUSY = ("while a run", "currently operating on this conversation")
+"""How the APIs word a refused message on a thread with an active run ("Can't add messages to thread_... while
+a run run_... is active.") and a refused item on a conversation with a response in progress
+(``conversation_locked``: "Another process is currently operating on this conversation. ...")."""
 
 
 class ObjectApi:
@@ -49,26 +50,35 @@ class ObjectApi:
             marked = with_token(body.get("metadata"), secrets.token_hex(12))
             if CREATE_TOKEN_KEY in marked:  # no room when the user's metadata has all 16 keys
                 token, body["metadata"] = marked[CREATE_TOKEN_KEY], marked
+        newest = self._newest(scope, deadline) if kind.lost_create == "match" else None
+        arguments = kind.create_call_args(body)
+
+        def made_by_a_lost_request() -> dict[str, Any] | None:
+            if token is not None:
+                return self._find(scope, token, deadline)
+            if kind.lost_create == "match":
+                return self._match(scope, newest, body, deadline)
+            return None
 
         def attempt(timeout: float) -> dict[str, Any]:
             try:
-                return api_dict(self._collection.create(**scope, **body, timeout=timeout))
+                return kind.created_object(api_dict(self._collection.create(**scope, **arguments, timeout=timeout)))
             except Exception as error:
-                if token is not None and outcome_unknown(error):
-                    found = self._find(scope, token, deadline)
+                if outcome_unknown(error):
+                    found = made_by_a_lost_request()
                     if found is not None:
                         return found
                 raise
 
         def retryable(error: BaseException) -> bool:
             # Without a marker, only errors that say the request was not processed are safe to repeat.
-            safe = token is not None or kind.lost_create == "repeat" or not outcome_unknown(error)
+            safe = token is not None or kind.lost_create in ("repeat", "match") or not outcome_unknown(error)
             return is_transient(error) and safe
 
         try:
             return self._call(attempt, deadline, f"create the {kind.noun}", retryable)
         except ApiError as error:
-            if kind.busy_hint and _BUSY_THREAD in str(error):
+            if kind.busy_hint and any(words in str(error) for words in _BUSY):
                 raise ApiError(f"{error} {kind.busy_hint}") from error.__cause__
             if token is None and kind.lost_create == "find" and error.__cause__ is not None \
                     and outcome_unknown(error.__cause__):
@@ -114,6 +124,30 @@ class ObjectApi:
                 return data
         return None
 
+    def _newest(self, scope: Mapping[str, Any], deadline: Deadline) -> str | None:
+        """The id of the newest object in the list before a create, to tell what the create added."""
+        page = self._call(
+            lambda timeout: self._collection.list(**scope, limit=1, order="desc", timeout=timeout),
+            deadline, f"list the {self._kind.noun}s{self._where(scope)} before adding one",
+        )
+        return next((str(api_dict(item)["id"]) for item in page.data), None)
+
+    def _match(self, scope: Mapping[str, Any], newest: str | None, body: Mapping[str, Any],
+               deadline: Deadline) -> dict[str, Any] | None:
+        """The object a lost create made: the oldest one after ``newest`` that matches ``body``."""
+        matches = self._kind.matches
+        assert matches is not None
+        after = {} if newest is None else {"after": newest}
+        page = self._call(
+            lambda timeout: self._collection.list(**scope, **after, limit=LOOKUP_PAGE_SIZE, order="asc",
+                                                  timeout=timeout),
+            deadline, f"list {self._kind.noun}s{self._where(scope)}",
+        )
+        return next((data for item in page.data if matches(body, data := api_dict(item))), None)
+
+    @staticmethod
+    def _where(scope: Mapping[str, Any]) -> str:
+        return "".join(f" on {name.removesuffix('_id')} {value}" for name, value in scope.items())
+
     def _what(self, object_id: str, scope: Mapping[str, Any]) -> str:
-        where = "".join(f" on {name.removesuffix('_id')} {value}" for name, value in scope.items())
-        return f"{self._kind.noun} {object_id}{where}"
+        return f"{self._kind.noun} {object_id}{self._where(scope)}"

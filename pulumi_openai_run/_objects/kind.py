@@ -10,6 +10,7 @@ refresh and import, :func:`~pulumi_openai_run.schema.refreshed_inputs`). No I/O,
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +20,8 @@ from pulumi_openai_run._core.json import plain
 
 ApiObject = Mapping[str, Any]
 """An API object as a plain dict (``model_dump(mode="json")`` of openai's model)."""
+NOT_SENT = ("api",)
+"""Inputs that choose where a request goes and are never in its body."""
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,10 @@ class ObjectKind:
     resource: str
     """The resource class: ``Assistant``, ``Thread``, ``Message``."""
     fields: tuple[schema.Field, ...]
+    """The resource's field table as this API sees it (see :func:`variant`): check, diff and refresh use it."""
     id_prefix: str
-    """How the API's ids of this kind start (``asst_``); ids are checked as plain tokens before URLs."""
+    """How the API's ids of this kind start (``asst_``; empty where the API documents no prefix); only a hint
+    in errors: ids are checked as plain tokens before URLs, whatever their prefix."""
     collection: Callable[[Any], Any]
     """The client's resource for this kind, e.g. ``lambda client: client.beta.assistants``; its
     ``create``, ``retrieve``, ``update``, ``delete`` and ``list`` take the ``scope`` as keywords."""
@@ -43,10 +48,22 @@ class ObjectKind:
     """Body values a create sends when the input is absent (a message's role)."""
     scope: tuple[str, ...] = ()
     """Inputs that go into the URL instead of the body (a message's ``thread_id``)."""
-    lost_create: Literal["find", "repeat"] = "find"
+    scope_as: Mapping[str, str] = field(default_factory=dict)
+    """The client's keyword for a scope input where it is named otherwise (``thread_id`` ->
+    ``conversation_id``)."""
+    create_args: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """The create call's keywords for a body, where they are not the body itself (a conversation item is
+    sent as ``items=[body]``)."""
+    created: Callable[[ApiObject], ApiObject] | None = None
+    """The object in the create call's answer, where the answer is not the object (a list of items)."""
+    lost_create: Literal["find", "repeat", "match"] = "find"
     """After a create whose outcome is unknown: ``find`` looks for the object by a marker in its metadata
     among the latest objects of the list endpoint before sending again; ``repeat`` sends again (for kinds
-    with no list endpoint, where a stray duplicate harms nothing)."""
+    with no list endpoint, where a stray duplicate harms nothing); ``match`` (for objects without metadata
+    in a list that keeps its order) notes the newest object before the create and, after an unknown outcome,
+    looks among the newer ones for one that :attr:`matches` the body."""
+    matches: Callable[[Mapping[str, Any], ApiObject], bool] | None = None
+    """For ``lost_create="match"``: whether an API object is what this create body would have made."""
     import_hint: str = ""
     """How to import one, for errors: ``Message.get(name, 'msg_...', thread_id='thread_...')``."""
     busy_hint: str = ""
@@ -59,7 +76,8 @@ class ObjectKind:
         return {f.name: f for f in self.fields}
 
     def scope_of(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: inputs.get(name) for name in self.scope}
+        """The scope inputs as the client's keywords."""
+        return {self.scope_as.get(name, name): inputs.get(name) for name in self.scope}
 
     def id_problem(self, object_id: str, inputs: Mapping[str, Any]) -> str | None:
         """Why ``object_id`` or the scope in ``inputs`` cannot go into a URL, or ``None``."""
@@ -81,7 +99,7 @@ class ObjectKind:
         """The request body for ``values`` (inputs by name; ``None`` is sent as null)."""
         result: dict[str, Any] = {}
         for name, value in values.items():
-            if name in self.scope:
+            if name in self.scope or name in NOT_SENT:
                 continue
             convert = self.to_api.get(name, plain)
             result[name] = None if value is None else convert(value)
@@ -101,6 +119,20 @@ class ObjectKind:
                   for name in changed}
         return self.body(values)
 
+    def create_call_args(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.create_args(body) if self.create_args else body
+
+    def created_object(self, answer: ApiObject) -> dict[str, Any]:
+        return dict(self.created(answer) if self.created else answer)
+
+
+def variant(fields: tuple[schema.Field, ...], **changes: Mapping[str, Any]) -> tuple[schema.Field, ...]:
+    """``fields`` with some fields' attributes replaced, e.g. ``variant(FIELDS, tools={"validate": v})``: the
+    same table (names, kinds, docs) as another API validates and compares it."""
+    unknown = set(changes) - {f.name for f in fields}
+    if unknown:
+        raise AssertionError(f"variant() of fields that are not in the table: {sorted(unknown)}")
+    return tuple(dataclasses.replace(f, **changes[f.name]) if f.name in changes else f for f in fields)
 
 
 def common_outputs(api_object: ApiObject, object_type: str) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
 from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_by_ids, choose, default_api
-from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
+from pulumi_openai_run._core.provider import PROVIDER_KEY, FieldTableProvider, ProviderError
 from pulumi_openai_run._objects.kind import ObjectKind
 from pulumi_openai_run._runs.backend import Api
 
@@ -40,6 +40,17 @@ class ApiObjectProvider(FieldTableProvider):
     API_PROBES: ClassVar[tuple[tuple[str, str], ...]]
     """``(input, "thread_prefix")`` pairs whose id shape names the API; ``"id"`` is the object's own id."""
 
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The chosen API's field table (``kind.fields``) checks each input; an input that API has no place
+        for fails with why and where it goes instead (and only so)."""
+        given = {k: v for k, v in news.items() if v is not None}
+        kind = self._kind_or_none(given)
+        refused = set(kind.refuses) if kind is not None else set()
+        failures = [f for f in schema.check(self._fields(kind), given, ignore={PROVIDER_KEY})
+                    if f.property not in refused]
+        failures += self._check_more(given)
+        return CheckResult(given, [CheckFailure(f.property, f.reason) for f in failures])
+
     def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
         """An ``api`` the ids contradict, and inputs the chosen API has no place for."""
         given = news.get("api")
@@ -58,7 +69,7 @@ class ApiObjectProvider(FieldTableProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The field table's diff; ``api`` spelt out (or dropped) for the API the ids already chose is no change."""
-        found = schema.diff(self.FIELDS, olds, news)
+        found = schema.diff(self._fields(self._kind_or_none(news, id_)), olds, news)
         changed, replaces = list(found.changed), list(found.replaces)
         if "api" in changed and not schema.is_unknown(news.get("api")) \
                 and self._chosen(olds, id_).name == self._chosen(news, id_).name:
@@ -80,7 +91,7 @@ class ApiObjectProvider(FieldTableProvider):
         found = self._guarded(lambda: self._calls(kind).get(id_, inputs))
         if found is None:
             return ReadResult("", {})
-        server_inputs = schema.refreshed_inputs(self.FIELDS, inputs, kind.server_values(found))
+        server_inputs = schema.refreshed_inputs(kind.fields, inputs, kind.server_values(found))
         return ReadResult(id_, {**server_inputs, **kind.outputs(found)}, server_inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -125,6 +136,10 @@ class ApiObjectProvider(FieldTableProvider):
         return f"A {noun} is not available on {api.title}: set api to {on}."
 
     # --- plumbing ------------------------------------------------------------------------------
+
+    def _fields(self, kind: ObjectKind | None) -> tuple[schema.Field, ...]:
+        """The field table as the API of ``kind`` sees it; the resource's own one where no kind serves."""
+        return kind.fields if kind is not None else self.FIELDS
 
     @staticmethod
     def _check_ids(kind: ObjectKind, id_: str, inputs: dict[str, Any]) -> None:

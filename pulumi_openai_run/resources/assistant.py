@@ -1,4 +1,5 @@
-"""The ``Assistant`` resource: an OpenAI assistant (Assistants v2) as part of a Pulumi stack."""
+"""The ``Assistant`` resource: an OpenAI agent object (on the Responses API) or assistant (Assistants v2) as
+part of a Pulumi stack."""
 
 from __future__ import annotations
 
@@ -27,14 +28,18 @@ class AssistantArgs:
     temperature: pulumi.Input[float] | None = None
     top_p: pulumi.Input[float] | None = None
     response_format: pulumi.Input[str | Mapping[str, Any]] | None = None
+    reasoning: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    text: pulumi.Input[Mapping[str, Any]] | None = None
     api: pulumi.Input[str] | None = None
 
 
 class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
-    """An OpenAI assistant (Assistants v2): a model with instructions and tools, for runs to use.
+    """An OpenAI agent object (Responses API, ``/agents``) or assistant (Assistants v2): a model with
+    instructions and tools, for runs to use.
 
-    ``assistant.id`` is its id (``asst_...``). Every input is changed in place with the modify-assistant
-    call (an input removed from the program is reset to the API's default); ``pulumi destroy`` deletes it.
+    ``assistant.id`` is its id (an agent's has no fixed prefix; an assistant's is ``asst_...``). Every input
+    is changed in place with the API's modify call (an input removed from the program is reset to the API's
+    default); ``pulumi destroy`` deletes it.
     """
 
     model: pulumi.Output[str]
@@ -47,6 +52,8 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
     temperature: pulumi.Output[float | None]
     top_p: pulumi.Output[float | None]
     response_format: pulumi.Output[str | dict[str, Any] | None]
+    reasoning: pulumi.Output[dict[str, str] | None]
+    text: pulumi.Output[dict[str, Any] | None]
     api: pulumi.Output[str | None]
 
     object: pulumi.Output[str]
@@ -72,6 +79,8 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
         temperature: pulumi.Input[float] | None = None,
         top_p: pulumi.Input[float] | None = None,
         response_format: pulumi.Input[str | Mapping[str, Any]] | None = None,
+        reasoning: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        text: pulumi.Input[Mapping[str, Any]] | None = None,
         api: pulumi.Input[str] | None = None,
     ) -> None: ...
 
@@ -82,8 +91,9 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
             **inputs: Any) -> Assistant:
-        """Adopt an existing assistant (import or read-only reference) by its ``asst_...`` id; its inputs
-        are read from the API."""
+        """Adopt an existing agent or assistant (import or read-only reference) by its id (``asst_...`` is an
+        assistant; an agent's id names no API, so give ``api='responses'`` unless stack config
+        ``openai:api`` is ``responses``); its inputs are read from the API."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Assistant(resource_name, merged, **inputs)
 

@@ -272,3 +272,194 @@ def test_the_marker_key_is_refused_in_metadata(fake: FakeOpenAI, cls: ProviderCl
                             MessageProvider: {"thread_id": "thread_1", "content": "Hi"}}[cls]
     failures = {f.property: f.reason for f in cls().check({}, {**base, "metadata": {TOKEN_KEY: "x"}}).failures}
     assert "may not use" in failures["metadata"]
+
+
+# --- on the Responses API: an Assistant is an agent object ------------------------------------------
+
+ON_RESPONSES = {"openai:api": "responses"}
+
+
+@pytest.fixture
+def agents(fake: FakeOpenAI, fake_clock: FakeApiClock) -> AssistantProvider:
+    provider: AssistantProvider = configured_provider(fake, AssistantProvider, **ON_RESPONSES)
+    return provider
+
+
+def test_an_agents_whole_life(fake: FakeOpenAI, agents: AssistantProvider) -> None:
+    inputs = {"model": "gpt-6.2-sol", "name": "Helper", "instructions": "Be brief.",
+              "tools": [{"type": "function", "name": "lookup", "parameters": '{"type": "object"}'},
+                        {"type": "web_search"}],
+              "reasoning": {"effort": "low"}, "text": {"verbosity": "low"}, "metadata": {"team": "docs"}}
+    assert agents.check({}, dict(inputs)).failures == []
+    fake.clear_requests()
+    created = agents.create(dict(inputs))
+    [request] = [r for r in fake.requests if r.method == "POST"]
+    assert request.path == "/agents" and "api" not in request.json
+    server = fake.agent(created.id)
+    assert created.outs == {**inputs, "object": "agent", "created_at": server["created_at"]}
+    assert server["tools"][0] == {"type": "function", "name": "lookup", "description": "",
+                                  "parameters": {"type": "object"}, "defer_loading": False}
+    assert server["reasoning"] == {"effort": "low", "summary": None}
+    assert server["text"] == {"format": {"type": "text"}, "verbosity": "low"}
+    assert server["metadata"]["team"] == "docs" and TOKEN_KEY in server["metadata"]  # the create's marker
+
+    refreshed = agents.read(created.id, dict(created.outs))
+    assert refreshed.id == created.id and refreshed.inputs == inputs and refreshed.outs == created.outs
+    assert agents.diff(created.id, dict(refreshed.outs), dict(inputs)).changes is False
+
+    news = {**inputs, "name": "Renamed", "text": {"format": {"type": "json_schema", "schema": {"type": "object"}}}}
+    del news["reasoning"], news["tools"]
+    diff = agents.diff(created.id, dict(created.outs), news)
+    assert diff.changes is True and diff.replaces == []
+    fake.clear_requests()
+    updated = agents.update(created.id, dict(created.outs), news)
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", f"/agents/{created.id}")
+    assert request.json == {"name": "Renamed", "reasoning": None, "tools": [],
+                            "text": {"format": {"type": "json_schema", "schema": {"type": "object"}},
+                                     "verbosity": "medium"}}
+    assert updated.outs == {**news, "object": "agent", "created_at": server["created_at"]}
+    assert fake.agent(created.id)["reasoning"] == {"effort": None, "summary": None}
+
+    imported = agents.read(created.id, {"api": "responses"})
+    assert imported.inputs == {**news, "api": "responses"}
+    by_config = agents.read(created.id, {})  # stack config openai:api says which API an agent id is on
+    assert by_config.inputs == news
+
+    agents.delete(created.id, dict(updated.outs))
+    assert fake.agents() == []
+    agents.delete(created.id, dict(updated.outs))  # already gone: no error
+    assert agents.read(created.id, dict(updated.outs)).id == ""
+
+
+def test_an_agent_edited_by_hand_shows_as_drift_and_the_next_up_undoes_it(
+        fake: FakeOpenAI, agents: AssistantProvider) -> None:
+    created = agents.create({"model": "gpt-6.2-sol", "name": "Helper"})
+    with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as by_hand:
+        by_hand.beta.agents.update(created.id, name="Hand-edited", instructions="Be rude.",
+                                   reasoning={"effort": "high"})
+    refreshed = agents.read(created.id, dict(created.outs))
+    assert refreshed.inputs == {"model": "gpt-6.2-sol", "name": "Hand-edited", "instructions": "Be rude.",
+                                "reasoning": {"effort": "high"}}
+    program = {"model": "gpt-6.2-sol", "name": "Helper"}
+    assert agents.diff(created.id, refreshed.outs, program).changes is True
+    agents.update(created.id, refreshed.outs, program)
+    agent = fake.agent(created.id)
+    assert (agent["name"], agent["instructions"], agent["reasoning"]["effort"]) == ("Helper", None, None)
+
+
+@pytest.mark.parametrize("tools", [
+    [{"type": "function", "function": {"name": "f", "description": "d", "parameters": {"type": "object"}}}],
+    [{"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://mcp.example"}}],
+    [{"type": "web_search", "location": {"country": "GB"}, "context_size": "high"}],
+    [{"type": "tool_search"}, {"type": "computer_use"}, {"type": "automations"},
+     {"type": "programmatic_tool_calling", "enabled": "false"}],
+], ids=["nested function", "mcp", "web_search", "the rest"])
+def test_every_agent_tool_reads_back_without_a_diff(fake: FakeOpenAI, agents: AssistantProvider,
+                                                    tools: list[dict[str, Any]]) -> None:
+    given = {"model": "gpt-6.2-sol", "tools": tools}
+    created = agents.create(dict(given))
+    refreshed = agents.read(created.id, dict(created.outs))
+    assert refreshed.inputs == given  # the user's spelling is kept where the server means the same
+    imported = agents.read(created.id, {})
+    assert imported.inputs is not None
+    assert agents.diff(created.id, dict(imported.inputs), dict(given)).changes is False
+
+
+def test_a_lost_agent_create_is_found_by_its_marker_not_repeated(fake: FakeOpenAI, agents: AssistantProvider) -> None:
+    decoy = fake.create_agent(metadata={TOKEN_KEY: "someone-elses"})
+    fake.inject(Fault(method="POST", path=r"/agents", kind="lose_response"))
+    created = agents.create({"model": "gpt-6.2-sol", "name": "mine"})
+    assert fake.count("POST", r"/agents") == 1
+    assert sorted(a["id"] for a in fake.agents()) == sorted([decoy["id"], created.id])
+    assert fake.agent(created.id)["name"] == "mine" and "metadata" not in created.outs
+    fake.inject(Fault(method="POST", path=r"/agents", status=503))  # processed, then a 503: found too
+    again = agents.create({"model": "gpt-6.2-sol", "name": "second"})
+    assert len(fake.agents()) == 3 and fake.agent(again.id)["name"] == "second"
+
+
+@pytest.mark.parametrize("call", ["create", "read", "update", "delete"])
+def test_transient_errors_on_every_agent_call_are_retried(fake: FakeOpenAI, agents: AssistantProvider,
+                                                          call: str) -> None:
+    method, path = {"create": ("POST", r"/agents"), "read": ("GET", r"/agents/.+"),
+                    "update": ("POST", r"/agents/.+"), "delete": ("DELETE", r"/agents/.+")}[call]
+    fault = Fault(method=method, path=path, times=2, status=429, retry_after=1.0)
+    if call == "create":
+        fake.inject(fault)
+    created = agents.create({"model": "gpt-6.2-sol"})
+    if call != "create":
+        fake.inject(fault)
+    if call == "read":
+        assert agents.read(created.id, dict(created.outs)).id == created.id
+    elif call == "update":
+        agents.update(created.id, dict(created.outs), {"model": "gpt-6.2-sol", "name": "n"})
+        assert fake.agent(created.id)["name"] == "n"
+    elif call == "delete":
+        agents.delete(created.id, dict(created.outs))
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert len(fake.agents()) == (0 if call == "delete" else 1)
+
+
+def check_failures(provider: ApiObjectProvider, news: dict[str, Any]) -> dict[str, str]:
+    return {f.property: f.reason for f in provider.check({}, news).failures}
+
+
+def test_what_an_agent_has_no_place_for_fails_check_saying_where_it_goes(agents: AssistantProvider) -> None:
+    found = check_failures(agents, {
+        "model": "gpt-6.2-sol", "temperature": 0.5, "top_p": 0.9, "description": "d",
+        "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}, "response_format": "auto"})
+    assert found == {
+        "temperature": "'temperature' has no place on an agent object: set the Run's temperature instead (it goes "
+                       "with each response).",
+        "top_p": "'top_p' has no place on an agent object: set the Run's top_p instead (it goes with each "
+                 "response).",
+        "description": "'description' has no place on an agent object (it has a name, instructions and metadata): "
+                       "keep it in metadata, e.g. {description: ...}, or remove it.",
+        "tool_resources": "'tool_resources' has no place on an agent object: files go with the tools that use "
+                          "them, e.g. the Run's file_search tool with its vector store ids, or as input_file parts "
+                          "of a Message.",
+        "response_format": "'response_format' is the Assistants API's; an agent's output format is its text: "
+                           "{format: {type: json_schema, schema: {...}}} (json_object has no equivalent: use a "
+                           "json_schema).",
+    }
+
+
+@pytest.mark.parametrize(("tool", "says"), [
+    ({"type": "code_interpreter"}, "tools[1] is a code_interpreter tool, but an agent object has no code "
+                                   "interpreter: give the Run a code_interpreter tool instead."),
+    ({"type": "file_search"}, "tools[1] is a file_search tool, but an agent object has no file search: give the "
+                              "Run a file_search tool with its vector stores instead."),
+    ({"type": "browser"}, "tools[1] has type 'browser', which an agent object cannot hold; allowed types: "
+                          "function, tool_search, programmatic_tool_calling, mcp, web_search, computer_use, "
+                          "automations."),
+    ({"type": "function", "name": "f", "strict": "true"}, "tools[1] has 'strict', which an agent's function "
+                                                          "tools do not take; remove it."),
+    ({"type": "mcp", "server_label": "x"}, "tools[1].transport must be a map {type: http, server_url, headers} "
+                                           "or {type: stdio, command, cwd, args, env_vars}, got None."),
+])
+def test_a_tool_an_agent_cannot_hold_fails_check_naming_it(agents: AssistantProvider, tool: dict[str, Any],
+                                                           says: str) -> None:
+    found = check_failures(agents, {"model": "gpt-6.2-sol", "tools": [{"type": "web_search"}, tool]})
+    assert found == {"tools": f"'tools' {says}"}
+
+
+def test_reasoning_and_text_are_checked_as_the_agent_takes_them(agents: AssistantProvider) -> None:
+    found = check_failures(agents, {"model": "gpt-6.2-sol", "reasoning": {"effort": "extreme"},
+                                    "text": {"format": {"type": "json_schema", "name": "x", "schema": {}}}})
+    assert found == {
+        "reasoning": "'reasoning' effort must be one of none, minimal, low, medium, high, xhigh, max, got "
+                     "'extreme'.",
+        "text": "'text' format has unknown keys ['name']; allowed: type, schema. (an agent's json_schema format "
+                "is {type: json_schema, schema} only)",
+    }
+
+
+def test_reasoning_and_text_on_the_assistants_api_fail_check(assistants: AssistantProvider) -> None:
+    found = check_failures(assistants, {"model": "gpt-4o", "reasoning": {"effort": "low"},
+                                        "text": {"verbosity": "low"}})
+    assert found == {
+        "reasoning": "'reasoning' is an agent setting of the Responses API; the Assistants API has no place for "
+                     "it: set api to 'responses', or remove it.",
+        "text": "'text' is an agent setting of the Responses API; on the Assistants API use response_format (or "
+                "set api to 'responses').",
+    }

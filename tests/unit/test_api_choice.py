@@ -47,7 +47,6 @@ def test_a_run_with_a_bad_openai_api_config_fails_naming_the_key() -> None:
 
 
 @pytest.mark.parametrize(("cls", "news"), [
-    (AssistantProvider, {"model": "gpt-test"}),
     (ThreadProvider, {}),
     (MessageProvider, {"thread_id": "t-1", "content": "Hi"}),
 ])
@@ -64,3 +63,15 @@ def test_an_api_that_the_ids_contradict_fails_check_naming_api() -> None:
     found = failures(provider, {"thread_id": "thread_abc", "content": "Hi", "api": "responses"})
     assert found == {"api": "'api' is 'responses', but 'thread_abc' is an id of the Assistants API: remove api, "
                             "or use an id of the Responses API."}
+
+
+def test_an_assistant_is_on_the_api_that_api_or_the_config_names() -> None:
+    assert failures(configured(AssistantProvider()), {"model": "gpt-test", "api": "responses"}) == {}
+    on_responses = configured(AssistantProvider(), **{"openai:api": "responses"})
+    assert failures(on_responses, {"model": "gpt-test", "temperature": 0.5}) == {
+        "temperature": "'temperature' has no place on an agent object: set the Run's temperature instead (it goes "
+                       "with each response)."}
+    assert failures(on_responses, {"model": "gpt-test", "temperature": 0.5, "api": "assistants"}) == {}
+    # an asst_ id is the Assistants API's, whatever the config says
+    assert on_responses.diff("asst_1", {"model": "gpt-test"}, {"model": "gpt-test", "api": "assistants"}).changes \
+        is False
