@@ -145,7 +145,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "description",
-        "What the assistant is for, at most 512 characters.",
+        "What the assistant is for, at most 512 characters. Assistants API only.",
         on_change="update",
         validate=a_string(512, allow_empty=True),
     ),
@@ -169,7 +169,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     Field(
         "tool_resources",
         "Files for its tools: {code_interpreter: {file_ids: [up to 20]}, file_search: "
-        "{vector_store_ids: [at most 1]}}.",
+        "{vector_store_ids: [at most 1]}}. Assistants API only.",
         on_change="update",
         type_name="Map",
         validate=validate_tool_resources,
@@ -181,7 +181,8 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "temperature",
-        "The sampling temperature, 0 to 2. Absent: the API's default, 1.",
+        "The sampling temperature, 0 to 2. Absent: the API's default, 1. Assistants API only (on the "
+        "Responses API, the Run's temperature).",
         on_change="update",
         type_name="Number",
         validate=a_number(0, 2),
@@ -190,7 +191,8 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "top_p",
-        "Nucleus sampling, 0 to 1. Absent: the API's default, 1.",
+        "Nucleus sampling, 0 to 1. Absent: the API's default, 1. Assistants API only (on the Responses API, "
+        "the Run's top_p).",
         on_change="update",
         type_name="Number",
         validate=a_number(0, 1),
@@ -200,7 +202,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     Field(
         "response_format",
         "'auto' (the default), or {type: text | json_object | json_schema, json_schema: {name, schema, "
-        "strict}}.",
+        "strict}}. Assistants API only (on the Responses API, text's format).",
         on_change="update",
         type_name="String or Map",
         validate=validate_response_format,

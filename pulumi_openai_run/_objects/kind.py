@@ -70,6 +70,8 @@ class ObjectKind:
     """What to do when a create fails because a run on the thread is active."""
     refuses: Mapping[str, str] = field(default_factory=dict)
     """Inputs of the resource's table this API has no place for: why, and where the setting goes instead."""
+    problems: Callable[[Mapping[str, Any]], list[schema.Failure]] | None = None
+    """Rules across inputs on this API, for check (an assistant message of text only)."""
 
     @property
     def by_name(self) -> dict[str, schema.Field]:

@@ -12,9 +12,10 @@ from typing import Any, TypedDict
 
 from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain, without_nulls
-from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
 from pulumi_openai_run._objects.provider import ApiObjectProvider
 from pulumi_openai_run.schema import (
+    Failure,
     Field,
     an_id,
     check_declares_inputs,
@@ -153,20 +154,165 @@ def normalize_attachments(value: Any) -> list[dict[str, Any]]:
     ]
 
 
+# --- values on the Responses API: a conversation item's content ----------------------------------------
+
+ITEM_ROLES = ("user", "assistant", "developer", "system")
+ITEM_PART_TYPES = ("input_text", "input_image", "input_file")
+LEGACY_PARTS = {"text": "input_text", "image_url": "input_image", "image_file": "input_image"}
+"""The Assistants API's part types, and what each becomes in a conversation item."""
+FILE_DETAILS = ("auto", "low", "high")
+IMAGE_ITEM_DETAILS = ("auto", "low", "high", "original")
+MAX_ITEMS = 20
+"""The most items one request may add to a conversation (``POST /conversations`` and ``/items``)."""
+_TEXT_TYPES = ("input_text", "output_text", "text")
+
+
+def validate_item_content(value: Any) -> str | None:
+    """A conversation message's content: its text, or a non-empty list of ``input_text``, ``input_image``
+    and ``input_file`` parts (the Assistants spelling ``text``/``image_url``/``image_file`` too)."""
+    try:
+        normalize_item_content(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+def normalize_item_content(value: Any) -> list[dict[str, Any]]:
+    """Content as a list of parts in the conversation item's spelling, whatever the role; so ``"Hi"`` equals
+    ``[{type: input_text, text: Hi}]``, ``[{type: text, text: Hi}]`` and an assistant item's ``output_text``;
+    ``detail: auto`` (the default) and nulls are dropped. Raises ``ValueError`` with what is wrong."""
+    allowed = ", ".join(ITEM_PART_TYPES)
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be empty: give the message's text or a list of content parts.")
+        return [{"type": "input_text", "text": value}]
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError(f"must be the message's text or a non-empty list of content parts ({allowed}), got "
+                         f"{kind_of(value) if value != [] else 'an empty list'}.")
+    return [_item_part(f"part {index}", part) for index, part in enumerate(value)]
+
+def _item_part(where: str, part: Any) -> dict[str, Any]:
+    allowed = ", ".join(ITEM_PART_TYPES)
+    if not isinstance(part, Mapping):
+        raise ValueError(f"{where} must be a map with a 'type' ({allowed}), got {part!r}.")
+    kind = part.get("type")
+    if kind in _TEXT_TYPES:
+        answered = ("annotations", "logprobs") if kind == "output_text" else ()
+        _no_extra(where, part, ("type", "text", *answered))
+        text = part.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{where} is a text part and needs a non-empty 'text' string, e.g. {{type: input_text, "
+                             "text: 'Hello'}.")
+        return {"type": "input_text", "text": text}
+    if kind in ("image_url", "image_file"):  # the Assistants spelling: {type, image_url: {url, detail}}, ...
+        _no_extra(where, part, ("type", kind))
+        body = part.get(kind)
+        if not isinstance(body, Mapping):
+            raise ValueError(f"{where} is an {kind} part and needs an '{kind}' map, got {body!r}.")
+        key = "url" if kind == "image_url" else "file_id"
+        _no_extra(f"{where} {kind}", body, (key, "detail"))
+        part = {"type": "input_image", "image_url" if kind == "image_url" else "file_id": body.get(key),
+                "detail": body.get("detail")}
+        kind = "input_image"
+    if kind == "input_image":
+        return _input_image(where, part)
+    if kind == "input_file":
+        return _input_file(where, part)
+    raise ValueError(f"{where} has type {kind!r}; allowed types: {allowed} (or text, image_url, image_file).")
+
+def _input_image(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
+    _no_extra(where, part, ("type", "image_url", "file_id", "detail"))
+    given = {k: part[k] for k in ("image_url", "file_id") if part.get(k) is not None}
+    if len(given) != 1:
+        raise ValueError(f"{where} is an input_image part and needs one of image_url (an http(s) or data:image/ "
+                         "URL) or file_id.")
+    url = given.get("image_url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://", "data:image/"))):
+        raise ValueError(f"{where}: image_url must be an http(s) or data:image/ URL, got {url!r}.")
+    if "file_id" in given:
+        problem = _FILE_ID(given["file_id"])
+        if problem:
+            raise ValueError(f"{where}: file_id {problem}")
+    detail = part.get("detail")
+    if detail is not None and detail not in IMAGE_ITEM_DETAILS:
+        raise ValueError(f"{where}: detail must be one of {', '.join(IMAGE_ITEM_DETAILS)}, got {detail!r}.")
+    return {"type": "input_image", **given, **({"detail": detail} if detail not in (None, "auto") else {})}
+
+def _input_file(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
+    _no_extra(where, part, ("type", "file_id", "file_url", "file_data", "filename", "detail"))
+    given = {k: part[k] for k in ("file_id", "file_url", "file_data") if part.get(k) is not None}
+    if len(given) != 1:
+        raise ValueError(f"{where} is an input_file part and needs one of file_id, file_url or file_data (with a "
+                         "filename).")
+    if "file_id" in given:
+        problem = _FILE_ID(given["file_id"])
+        if problem:
+            raise ValueError(f"{where}: file_id {problem}")
+    for key, value in given.items():
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{where}: {key} must be a non-empty string.")
+    if "file_data" in given and not isinstance(part.get("filename"), str):
+        raise ValueError(f"{where}: file_data needs a filename.")
+    detail = part.get("detail")
+    if detail is not None and detail not in FILE_DETAILS:
+        raise ValueError(f"{where}: detail must be one of {', '.join(FILE_DETAILS)}, got {detail!r}.")
+    extra = {k: part[k] for k in ("filename", "detail") if part.get(k) is not None}
+    return {"type": "input_file", **given, **extra}
+
+def _no_extra(where: str, value: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    problem = extra_keys(value, allowed)
+    if problem:
+        raise ValueError(f"{where} {problem}")
+
+def item_content_to_api(role: str, content: Any) -> list[dict[str, Any]]:
+    """The parts a message item of ``role`` is sent with: an assistant's text as ``output_text`` (the API
+    takes no input parts from the assistant), an image part with its ``detail`` (the API requires one)."""
+    parts = normalize_item_content(content)
+    if role == "assistant":
+        return [{"type": "output_text", "text": part["text"]} for part in parts]
+    return [{**part, "detail": part.get("detail", "auto")} if part["type"] == "input_image" else part
+            for part in parts]
+
+def item_content_from_api(parts: Any) -> Any:
+    """A message item's content as the API answers it, in the input's spelling: the text alone for a single
+    text part, else a list of parts."""
+    content = [_item_part(f"part {index}", _known_keys(part)) for index, part in enumerate(parts or [])]
+    if len(content) == 1 and content[0]["type"] == "input_text":
+        return content[0]["text"]
+    return content
+
+def _known_keys(part: Mapping[str, Any]) -> dict[str, Any]:
+    """An answered part without the keys the API adds that an input part has no place for (nulls,
+    ``prompt_cache_breakpoint``)."""
+    return {k: v for k, v in part.items() if v is not None and k != "prompt_cache_breakpoint"}
+
+def assistant_item_problems(role: Any, content: Any) -> str | None:
+    """Why ``content`` cannot be an assistant's message item (an assistant message is text only), or ``None``."""
+    if role != "assistant" or validate_item_content(content) is not None:
+        return None
+    kinds = sorted({part["type"] for part in normalize_item_content(content)} - {"input_text"})
+    if kinds:
+        return (f"has {', '.join(kinds)} parts, but an assistant's message item on the Responses API is text only: "
+                "give images and files in a user message.")
+    return None
+
+
 # --- fields ------------------------------------------------------------------------------------------
 
 MESSAGE_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
     Field(
         "thread_id",
-        "The ID of the thread to add the message to.",
+        "The ID of the thread to add the message to (thread_...); on the Responses API, of the conversation "
+        "(conv_...).",
         required=True,
         validate=an_id("thread_"),
     ),
     Field(
         "content",
         "The message's text, or a list of content parts: {type: text, text}, {type: image_file, "
-        "image_file: {file_id, detail}}, {type: image_url, image_url: {url, detail}}.",
+        "image_file: {file_id, detail}}, {type: image_url, image_url: {url, detail}}. On the Responses API "
+        "also {type: input_text, text}, {type: input_image, image_url | file_id, detail} and {type: input_file, "
+        "file_id | file_url | file_data + filename}; an assistant's message is text only.",
         required=True,
         type_name="String or List of Map",
         validate=validate_content,
@@ -174,14 +320,15 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "role",
-        "Who the message is from: user (the default) or assistant.",
+        "Who the message is from: user (the default) or assistant; on the Responses API also developer or "
+        "system.",
         validate=one_of(*ROLES),
         default="user",
     ),
     Field(
         "attachments",
         "Files attached to the message and the tools to add them to: [{file_id, tools: [{type: "
-        "code_interpreter | file_search}]}].",
+        "code_interpreter | file_search}]}]. Assistants API only (on the Responses API, input_file parts).",
         type_name="List of Map",
         validate=validate_attachments,
         normalize=normalize_attachments,
@@ -189,12 +336,14 @@ MESSAGE_FIELDS: tuple[Field, ...] = (
     ),
     metadata_field(
         "Metadata to attach to the message (at most 16 keys of 64 characters, values of 512). Updated in "
-        "place.",
+        "place. Assistants API only (a conversation item has none).",
     ),
     api_field("message"),
     # --- outputs -------------------------------------------------------------------------------
-    Field("object", "The object type, always 'thread.message'.", output=True),
-    Field("created_at", "Unix time (seconds) the message was created.", output=True, type_name="Number"),
+    Field("object", "The object type: 'thread.message', or 'conversation.item' on the Responses API.",
+          output=True),
+    Field("created_at", "Unix time (seconds) the message was created (null for a conversation item, which "
+          "carries no time).", output=True, type_name="Number"),
     Field("status", "The message's status: in_progress, incomplete or completed.", output=True),
     Field("assistant_id", "The assistant that wrote the message, or null for a user's message.", output=True),
     Field("run_id", "The run that wrote the message, or null for a message added by hand.", output=True),
@@ -260,9 +409,74 @@ MESSAGE = ObjectKind(
 )
 
 
+# --- on the Responses API: a conversation item -------------------------------------------------------
+
+
+def item_outputs(api_object: ApiObject) -> dict[str, Any]:
+    """A conversation item has a status and nothing else of a message's outputs: the rest are null."""
+    return {"object": "conversation.item", "created_at": None, "status": api_object.get("status"),
+            "assistant_id": None, "run_id": None, "completed_at": None, "incomplete_at": None,
+            "incomplete_details": None}
+
+def item_values(api_object: ApiObject) -> dict[str, Any]:
+    return {"role": api_object.get("role"), "content": item_content_from_api(api_object.get("content"))}
+
+def message_item(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A conversation message item for a create body ``{role, content}``."""
+    role = str(body.get("role") or "user")
+    return {"type": "message", "role": role, "content": item_content_to_api(role, body["content"])}
+
+def is_item_of(body: Mapping[str, Any], item: ApiObject) -> bool:
+    """Whether ``item`` is the message item ``body`` makes (for a lost create: the same role and content)."""
+    if item.get("type") != "message" or item.get("role") != (body.get("role") or "user"):
+        return False
+    try:
+        return normalize_item_content(item_content_from_api(item.get("content"))) == \
+            normalize_item_content(body["content"])
+    except ValueError:
+        return False
+
+def item_problems(inputs: Mapping[str, Any]) -> list[Failure]:
+    problem = assistant_item_problems(inputs.get("role"), inputs.get("content"))
+    return [Failure("content", f"'content' {problem}")] if problem else []
+
+ITEM = ObjectKind(
+    noun="item",
+    resource="Message",
+    fields=variant(
+        MESSAGE_FIELDS,
+        thread_id={"validate": an_id("conv_")},
+        content={"validate": validate_item_content, "normalize": normalize_item_content},
+        role={"validate": one_of(*ITEM_ROLES)},
+    ),
+    id_prefix="msg_",
+    collection=lambda client: client.conversations.items,
+    outputs=item_outputs,
+    server_values=item_values,
+    create_defaults={"role": "user"},
+    scope=("thread_id",),
+    scope_as={"thread_id": "conversation_id"},
+    create_args=lambda body: {"items": [message_item(body)]},
+    created=lambda answer: answer["data"][0],
+    lost_create="match",  # items carry no metadata for a marker, but the conversation keeps their order
+    matches=is_item_of,
+    import_hint="Message.get(name, 'msg_...', thread_id='conv_...')",
+    busy_hint="A conversation takes no item while a response on it is in progress: make this Message depend on "
+              "that Run (opts=pulumi.ResourceOptions(depends_on=[run])).",
+    refuses={
+        "attachments": "has no place on a conversation item: give each file as a content part instead, "
+                       "{type: input_file, file_id} (or {type: input_image, file_id} for an image); for file "
+                       "search, give the Run a file_search tool with the vector store.",
+        "metadata": "has no place on a conversation item (items carry no metadata): put it on the Thread (the "
+                    "conversation's metadata), or remove it.",
+    },
+    problems=item_problems,
+)
+
+
 class MessageProvider(ApiObjectProvider):
     """Adds a message to a thread, modifies its metadata in place, refreshes and deletes it."""
 
-    KINDS = {"assistants": MESSAGE}
+    KINDS = {"assistants": MESSAGE, "responses": ITEM}
     API_PROBES = (("thread_id", "thread_prefix"),)
     FIELDS = MESSAGE_FIELDS

@@ -64,8 +64,9 @@ class ApiObjectProvider(FieldTableProvider):
         kind = self._kind_or_none(news)
         if kind is None:
             return [schema.Failure("api", self._unavailable(news))]
-        return [schema.Failure(name, f"'{name}' {why}") for name, why in kind.refuses.items()
-                if news.get(name) is not None]
+        failures = [schema.Failure(name, f"'{name}' {why}") for name, why in kind.refuses.items()
+                    if news.get(name) is not None]
+        return failures + (kind.problems(news) if kind.problems else [])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The field table's diff; ``api`` spelt out (or dropped) for the API the ids already chose is no change."""

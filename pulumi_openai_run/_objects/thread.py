@@ -1,7 +1,9 @@
 """The ``Thread`` resource's provider side: its fields, its values, its mapping to the API and its provider.
 
-Metadata and tool resources change in place (``POST /threads/{id}``); the initial messages make a new
-thread. This table is the single source for check, diff, the README's table and the resource's docstrings.
+On the Assistants API a thread (``/threads``), on the Responses API a conversation (``/conversations``, its
+initial messages sent as items). Metadata (and a thread's tool resources) change in place; the initial
+messages make a new one. This table is the single source for check, diff, the README's table and the
+resource's docstrings.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from typing import Any, TypedDict
 from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_to_api, validate_tool_resources
-from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs
+from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
 from pulumi_openai_run._objects.message import (
+    ITEM_ROLES,
+    MAX_ITEMS,
     ROLES,
+    assistant_item_problems,
+    message_item,
     normalize_attachments,
     normalize_content,
+    normalize_item_content,
     validate_attachments,
     validate_content,
+    validate_item_content,
 )
 from pulumi_openai_run._objects.provider import ApiObjectProvider
 from pulumi_openai_run.schema import (
@@ -79,6 +87,50 @@ def messages_to_api(value: Any) -> list[dict[str, Any]]:
     return [{"role": "user", **{k: v for k, v in plain(m).items() if v is not None}} for m in value]
 
 
+# --- values on the Responses API: a conversation's first items --------------------------------------------
+
+ITEM_KEYS = ("role", "content")
+
+
+def validate_item_messages(value: Any) -> str | None:
+    """``[{role, content}]``, at most 20 (the API's limit for one request), each as for a Message on the
+    Responses API; ``attachments`` and ``metadata`` refused with what to do instead."""
+    if not isinstance(value, list | tuple):
+        return f"must be a list of {{role, content}} maps, got {kind_of(value)}."
+    if len(value) > MAX_ITEMS:
+        return (f"may have at most {MAX_ITEMS} messages on the Responses API (a conversation is created with at "
+                f"most {MAX_ITEMS} items), got {len(value)}: start with fewer and add the rest as Messages.")
+    for index, message in enumerate(value):
+        where = f"item {index}"
+        if not isinstance(message, Mapping):
+            return f"{where} must be a map {{role, content}}, got {message!r}."
+        if message.get("attachments") is not None:
+            return (f"{where}: attachments have no place in a conversation item: give each file as a content "
+                    "part, {type: input_file, file_id}.")
+        if message.get("metadata") is not None:
+            return (f"{where}: metadata has no place in a conversation item: put it in the Thread's metadata.")
+        problem = extra_keys(message, MESSAGE_KEYS)
+        if problem:
+            return f"{where} {problem}"
+        if message.get("role") is not None and message["role"] not in ITEM_ROLES:
+            return f"{where}: role must be one of {', '.join(ITEM_ROLES)}, got {message['role']!r}."
+        if message.get("content") is None:
+            return f"{where}: content is required (the message's text or a list of content parts)."
+        problem = validate_item_content(message["content"]) or assistant_item_problems(message.get("role"),
+                                                                                       message["content"])
+        if problem:
+            return f"{where}: content {problem}"
+    return None
+
+def normalize_item_messages(value: Any) -> list[dict[str, Any]]:
+    return [{"role": message.get("role") or "user", "content": normalize_item_content(message.get("content"))}
+            for message in value]
+
+def items_to_api(value: Any) -> list[dict[str, Any]]:
+    """The ``items`` of a create-conversation request."""
+    return [message_item(plain(message)) for message in value]
+
+
 # --- fields ------------------------------------------------------------------------------------------
 
 THREAD_FIELDS: tuple[Field, ...] = (
@@ -86,7 +138,8 @@ THREAD_FIELDS: tuple[Field, ...] = (
     Field(
         "messages",
         "Messages to start the thread with: [{role (user or assistant; default user), content (text or "
-        "content parts), attachments, metadata}]. Changing them makes a new thread.",
+        "content parts), attachments, metadata}], as for a Message. Changing them makes a new thread. On the "
+        "Responses API, the conversation's first items: at most 20 [{role, content}].",
         type_name="List of Map",
         validate=validate_messages,
         normalize=normalize_messages,
@@ -98,7 +151,7 @@ THREAD_FIELDS: tuple[Field, ...] = (
     Field(
         "tool_resources",
         "Files for the assistant's tools on this thread: {code_interpreter: {file_ids: [up to 20]}, "
-        "file_search: {vector_store_ids: [at most 1]}}.",
+        "file_search: {vector_store_ids: [at most 1]}}. Assistants API only.",
         on_change="update",
         type_name="Map",
         validate=validate_tool_resources,
@@ -107,7 +160,7 @@ THREAD_FIELDS: tuple[Field, ...] = (
     ),
     api_field("thread"),
     # --- outputs -------------------------------------------------------------------------------
-    Field("object", "The object type, always 'thread'.", output=True),
+    Field("object", "The object type: 'thread', or 'conversation' on the Responses API.", output=True),
     Field("created_at", "Unix time (seconds) the thread was created.", output=True, type_name="Number"),
 )
 
@@ -147,9 +200,33 @@ THREAD = ObjectKind(
 )
 
 
-class ThreadProvider(ApiObjectProvider):
-    """Creates, modifies in place (metadata, tool resources), refreshes and deletes OpenAI threads."""
+def conversation_values(api_object: ApiObject) -> dict[str, Any]:
+    return {"metadata": user_metadata(api_object.get("metadata"))}
 
-    KINDS = {"assistants": THREAD}
+CONVERSATION = ObjectKind(
+    noun="conversation",
+    resource="Thread",
+    fields=variant(THREAD_FIELDS, messages={"validate": validate_item_messages, "normalize": normalize_item_messages}),
+    id_prefix="conv_",
+    collection=lambda client: client.conversations,
+    outputs=lambda api_object: common_outputs(api_object, "conversation"),
+    server_values=conversation_values,
+    to_api={"messages": items_to_api, "metadata": dict},
+    create_args=lambda body: {("items" if name == "messages" else name): value for name, value in body.items()},
+    # There is no list endpoint for conversations, so a lost create cannot be looked up: it is sent again, and
+    # the price is at most a stray conversation that nothing uses.
+    lost_create="repeat",
+    import_hint="Thread.get(name, 'conv_...')",
+    refuses={"tool_resources": (
+        "has no place on a conversation: files go with the tools that use them, e.g. the Run's file_search tool "
+        "with its vector store ids, or as input_file parts of a Message.")},
+)
+
+
+class ThreadProvider(ApiObjectProvider):
+    """Creates, modifies in place (metadata, tool resources), refreshes and deletes OpenAI threads (on the
+    Responses API, conversations)."""
+
+    KINDS = {"assistants": THREAD, "responses": CONVERSATION}
     API_PROBES = (("id", "thread_prefix"),)
     FIELDS = THREAD_FIELDS

@@ -463,3 +463,261 @@ def test_reasoning_and_text_on_the_assistants_api_fail_check(assistants: Assista
         "text": "'text' is an agent setting of the Responses API; on the Assistants API use response_format (or "
                 "set api to 'responses').",
     }
+
+
+# --- on the Responses API: a Thread is a conversation, a Message a conversation item -------------------
+
+
+@pytest.fixture
+def conversations(fake: FakeOpenAI, fake_clock: FakeApiClock) -> ThreadProvider:
+    provider: ThreadProvider = configured_provider(fake, ThreadProvider, **ON_RESPONSES)
+    return provider
+
+
+@pytest.fixture
+def items(fake: FakeOpenAI, fake_clock: FakeApiClock) -> MessageProvider:
+    provider: MessageProvider = configured_provider(fake, MessageProvider)  # conv_ ids say which API
+    return provider
+
+
+def _texts(fake: FakeOpenAI, conversation_id: str) -> list[tuple[str, str, str]]:
+    return [(item["role"], part["type"], part.get("text", "")) for item in fake.conversation_items(conversation_id)
+            for part in item["content"]]
+
+
+def test_a_conversations_whole_life(fake: FakeOpenAI, conversations: ThreadProvider) -> None:
+    inputs = {"messages": [{"content": "Hi"}, {"role": "assistant", "content": [{"type": "text", "text": "Hello!"}]},
+                           {"role": "developer", "content": [{"type": "input_text", "text": "Be brief."}]}],
+              "metadata": {"team": "docs"}}
+    assert conversations.check({}, dict(inputs)).failures == []
+    fake.clear_requests()
+    created = conversations.create(dict(inputs))
+    [request] = fake.requests
+    assert (request.method, request.path) == ("POST", "/conversations")
+    assert request.json == {"items": [
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi"}]},
+        {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Hello!"}]},
+        {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "Be brief."}]},
+    ], "metadata": {"team": "docs"}}
+    assert created.id.startswith("conv_") and created.outs["object"] == "conversation"
+    assert isinstance(created.outs["created_at"], int) and created.outs["metadata"] == {"team": "docs"}
+    assert _texts(fake, created.id) == [("user", "input_text", "Hi"), ("assistant", "output_text", "Hello!"),
+                                        ("developer", "input_text", "Be brief.")]
+
+    refreshed = conversations.read(created.id, dict(created.outs))
+    assert refreshed.inputs == inputs and refreshed.outs == created.outs
+    same = {**inputs, "messages": [{"role": "user", "content": [{"type": "input_text", "text": "Hi"}]},
+                                   {"role": "assistant", "content": "Hello!"}, inputs["messages"][2]]}
+    assert conversations.diff(created.id, dict(created.outs), same).changes is False  # another spelling
+
+    diff = conversations.diff(created.id, dict(created.outs), {**inputs, "metadata": {"team": "ops"}})
+    assert diff.changes is True and diff.replaces == []
+    fake.clear_requests()
+    updated = conversations.update(created.id, dict(created.outs), {**inputs, "metadata": {"team": "ops"}})
+    [request] = fake.requests
+    assert (request.method, request.path, request.json) == ("POST", f"/conversations/{created.id}",
+                                                            {"metadata": {"team": "ops"}})
+    assert updated.outs["metadata"] == {"team": "ops"}
+    conversations.update(created.id, dict(updated.outs), {"messages": inputs["messages"]})  # metadata dropped
+    assert fake.conversation_items(created.id) and conversations.read(created.id, {}).inputs == {}
+
+    replaced = conversations.diff(created.id, dict(updated.outs), {**inputs, "messages": [{"content": "Bye"}]})
+    assert replaced.replaces == ["messages"]
+
+    imported = conversations.read(created.id, {})  # the conv_ id says which API
+    assert imported.id == created.id and imported.inputs == {}
+
+    conversations.delete(created.id, dict(updated.outs))
+    with pytest.raises(KeyError):
+        fake.conversation_items(created.id)
+    conversations.delete(created.id, dict(updated.outs))  # already gone: no error
+    assert conversations.read(created.id, dict(updated.outs)).id == ""
+
+
+def test_a_conversation_edited_by_hand_shows_as_drift(fake: FakeOpenAI, conversations: ThreadProvider) -> None:
+    created = conversations.create({"metadata": {"team": "docs"}})
+    with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as by_hand:
+        by_hand.conversations.update(created.id, metadata={"team": "hand-edited"})
+    refreshed = conversations.read(created.id, dict(created.outs))
+    assert refreshed.inputs == {"metadata": {"team": "hand-edited"}}
+    assert conversations.diff(created.id, refreshed.outs, {"metadata": {"team": "docs"}}).changes is True
+
+
+def test_a_lost_conversation_create_is_sent_again(fake: FakeOpenAI, conversations: ThreadProvider) -> None:
+    # No list endpoint to look in: at most a stray conversation, never a failed up.
+    fake.inject(Fault(method="POST", path=r"/conversations", kind="lose_response"))
+    created = conversations.create({"messages": [{"content": "Hi"}]})
+    assert fake.count("POST", r"/conversations") == 2
+    assert _texts(fake, created.id) == [("user", "input_text", "Hi")]
+
+
+def test_a_messages_whole_life_on_a_conversation(fake: FakeOpenAI, items: MessageProvider) -> None:
+    conversation_id = fake.create_conversation(["Earlier"])["id"]
+    inputs = {"thread_id": conversation_id, "content": [
+        {"type": "input_text", "text": "What is in these?"},
+        {"type": "input_image", "image_url": "https://example.com/a.png"},
+        {"type": "image_file", "image_file": {"file_id": "file-img", "detail": "high"}},
+        {"type": "input_file", "file_id": "file-doc"}]}
+    assert items.check({}, dict(inputs)).failures == []
+    fake.clear_requests()
+    created = items.create(dict(inputs))
+    posts = [r for r in fake.requests if r.method == "POST"]
+    assert [r.path for r in posts] == [f"/conversations/{conversation_id}/items"]
+    assert posts[0].json == {"items": [{"type": "message", "role": "user", "content": [
+        {"type": "input_text", "text": "What is in these?"},
+        {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "auto"},
+        {"type": "input_image", "file_id": "file-img", "detail": "high"},
+        {"type": "input_file", "file_id": "file-doc"}]}]}
+    assert created.id.startswith("msg_") and created.id == fake.conversation_items(conversation_id)[-1]["id"]
+    assert created.outs == {**inputs, "object": "conversation.item", "created_at": None, "status": "completed",
+                            "assistant_id": None, "run_id": None, "completed_at": None, "incomplete_at": None,
+                            "incomplete_details": None}
+
+    refreshed = items.read(created.id, dict(created.outs))
+    assert refreshed.inputs == inputs and refreshed.outs == created.outs
+    for change in ({"content": "Something else"}, {"role": "developer"}):
+        assert items.diff(created.id, dict(created.outs), {**inputs, **change}).replaces == sorted(change)
+
+    imported = items.read(created.id, {"thread_id": conversation_id})
+    assert imported.inputs == {"thread_id": conversation_id, "content": [
+        {"type": "input_text", "text": "What is in these?"},
+        {"type": "input_image", "image_url": "https://example.com/a.png"},
+        {"type": "input_image", "file_id": "file-img", "detail": "high"},
+        {"type": "input_file", "file_id": "file-doc"}]}
+    assert items.diff(created.id, dict(imported.inputs), dict(inputs)).changes is False
+
+    items.delete(created.id, dict(created.outs))
+    assert [i["role"] for i in fake.conversation_items(conversation_id)] == ["user"]  # "Earlier" stays
+    items.delete(created.id, dict(created.outs))  # already gone: no error
+    assert items.read(created.id, dict(created.outs)).id == ""
+
+
+def test_an_assistants_text_item_and_a_gone_conversation(fake: FakeOpenAI, items: MessageProvider) -> None:
+    conversation_id = fake.create_conversation()["id"]
+    created = items.create({"thread_id": conversation_id, "role": "assistant", "content": "Noted."})
+    assert _texts(fake, conversation_id) == [("assistant", "output_text", "Noted.")]
+    assert items.read(created.id, dict(created.outs)).inputs == {"thread_id": conversation_id, "role": "assistant",
+                                                                 "content": "Noted."}
+    with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as by_hand:
+        by_hand.conversations.delete(conversation_id)
+    assert items.read(created.id, dict(created.outs)).id == ""  # its conversation is gone, so is it
+    items.delete(created.id, dict(created.outs))  # no error
+
+
+@pytest.mark.parametrize("fault", [{"kind": "lose_response"}, {"status": 503}, {"kind": "reset"}],
+                         ids=["lost response", "503", "reset"])
+def test_a_lost_item_create_is_matched_not_repeated(fake: FakeOpenAI, items: MessageProvider,
+                                                    fault: dict[str, Any]) -> None:
+    conversation_id = fake.create_conversation(["Hi", "Hi"])["id"]  # the same text before: not ours
+    path = r"/conversations/[^/]+/items"
+    fake.inject(Fault(method="POST", path=path, **fault))
+    created = items.create({"thread_id": conversation_id, "content": "Hi"})
+    made = fake.conversation_items(conversation_id)
+    assert len(made) == 3 and made[-1]["id"] == created.id
+    assert fake.count("POST", path) == (1 if fault.get("kind") == "lose_response" else 2)
+    again = items.create({"thread_id": conversation_id, "content": "Hi"})  # a second, on purpose: a new item
+    assert len(fake.conversation_items(conversation_id)) == 4 and again.id != created.id
+
+
+def test_a_message_on_a_busy_conversation_fails_saying_what_to_depend_on(fake: FakeOpenAI,
+                                                                        items: MessageProvider) -> None:
+    conversation_id = fake.create_conversation(["Hi"])["id"]
+    with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as client:
+        client.responses.create(model="gpt-6.2-sol", conversation=conversation_id, background=True, store=True)
+    with pytest.raises(ProviderError, match=r"HTTP 400\)\. A conversation takes no item .*depends_on=\[run\]"):
+        items.create({"thread_id": conversation_id, "content": "And another thing"})
+    assert len(fake.conversation_items(conversation_id)) == 1
+
+
+def test_what_a_conversation_has_no_place_for_fails_check(conversations: ThreadProvider,
+                                                           items: MessageProvider) -> None:
+    found = check_failures(conversations, {
+        "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}},
+        "messages": [{"content": "Hi", "attachments": [{"file_id": "file-1"}]}]})
+    assert found == {
+        "tool_resources": "'tool_resources' has no place on a conversation: files go with the tools that use them, "
+                          "e.g. the Run's file_search tool with its vector store ids, or as input_file parts of a "
+                          "Message.",
+        "messages": "'messages' item 0: attachments have no place in a conversation item: give each file as a "
+                    "content part, {type: input_file, file_id}.",
+    }
+    assert check_failures(conversations, {"messages": [{"content": "Hi"}] * 21}) == {
+        "messages": "'messages' may have at most 20 messages on the Responses API (a conversation is created with "
+                    "at most 20 items), got 21: start with fewer and add the rest as Messages."}
+    assert check_failures(conversations, {"messages": [{"content": "Hi", "metadata": {"k": "v"}}]}) == {
+        "messages": "'messages' item 0: metadata has no place in a conversation item: put it in the Thread's "
+                    "metadata."}
+    found = check_failures(items, {"thread_id": "conv_1", "content": "Hi", "metadata": {"k": "v"},
+                                   "attachments": [{"file_id": "file-1"}]})
+    assert found == {
+        "attachments": "'attachments' has no place on a conversation item: give each file as a content part "
+                       "instead, {type: input_file, file_id} (or {type: input_image, file_id} for an image); for "
+                       "file search, give the Run a file_search tool with the vector store.",
+        "metadata": "'metadata' has no place on a conversation item (items carry no metadata): put it on the "
+                    "Thread (the conversation's metadata), or remove it.",
+    }
+
+
+@pytest.mark.parametrize(("news", "says"), [
+    ({"role": "assistant", "content": [{"type": "input_image", "file_id": "file-1"}]},
+     {"content": "'content' has input_image parts, but an assistant's message item on the Responses API is text "
+                 "only: give images and files in a user message."}),
+    ({"content": [{"type": "input_image", "file_id": "file-1", "image_url": "https://x"}]},
+     {"content": "'content' part 0 is an input_image part and needs one of image_url (an http(s) or data:image/ "
+                 "URL) or file_id."}),
+    ({"content": [{"type": "refusal", "refusal": "no"}]},
+     {"content": "'content' part 0 has type 'refusal'; allowed types: input_text, input_image, input_file (or "
+                 "text, image_url, image_file)."}),
+    ({"role": "tool"}, {"role": "'role' must be one of 'user', 'assistant', 'developer', 'system'; got 'tool'."}),
+    ({"api": "assistants"}, {"api": "'api' is 'assistants', but 'conv_1' is an id of the Responses API: remove "
+                                    "api, or use an id of the Assistants API."}),
+], ids=["assistant image", "two sources", "refusal part", "role", "api"])
+def test_a_message_item_that_cannot_be_fails_check_naming_the_field(items: MessageProvider, news: dict[str, Any],
+                                                                    says: dict[str, str]) -> None:
+    assert check_failures(items, {"thread_id": "conv_1", "content": "Hi", **news}) == says
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+@pytest.mark.parametrize("call", ["create", "read", "update", "delete"])
+def test_transient_errors_on_every_conversation_call_are_retried(fake: FakeOpenAI, conversations: ThreadProvider,
+                                                                 items: MessageProvider, call: str,
+                                                                 fault: dict[str, Any]) -> None:
+    conversation = r"/conversations/conv_[^/]+"
+    method, path = {"create": ("POST", r"/conversations"), "read": ("GET", conversation),
+                    "update": ("POST", conversation), "delete": ("DELETE", conversation)}[call]
+    if call == "create":
+        fake.inject(Fault(method=method, path=path, times=2, **fault))
+    created = conversations.create({"metadata": {"k": "v"}})
+    if call != "create":
+        fake.inject(Fault(method=method, path=path, times=2, **fault))
+    if call == "read":
+        assert conversations.read(created.id, dict(created.outs)).id == created.id
+    elif call == "update":
+        conversations.update(created.id, dict(created.outs), {"metadata": {"k": "w"}})
+        assert conversations.read(created.id, {}).inputs == {"metadata": {"k": "w"}}
+    elif call == "delete":
+        conversations.delete(created.id, dict(created.outs))
+        assert conversations.read(created.id, {}).id == ""
+    assert len([r for r in fake.requests if r.fault]) == 2
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+@pytest.mark.parametrize("call", ["create", "read", "delete"])
+def test_transient_errors_on_every_item_call_are_retried(fake: FakeOpenAI, items: MessageProvider, call: str,
+                                                         fault: dict[str, Any]) -> None:
+    conversation_id = fake.create_conversation()["id"]
+    one = r"/conversations/[^/]+/items/.+"
+    method, path = {"create": ("POST", r"/conversations/[^/]+/items"), "read": ("GET", one),
+                    "delete": ("DELETE", one)}[call]
+    inputs = {"thread_id": conversation_id, "content": "Hi"}
+    if call == "create":
+        fake.inject(Fault(method=method, path=path, times=2, **fault))
+    created = items.create(dict(inputs))
+    if call != "create":
+        fake.inject(Fault(method=method, path=path, times=2, **fault))
+    if call == "read":
+        assert items.read(created.id, dict(created.outs)).id == created.id
+    elif call == "delete":
+        items.delete(created.id, dict(created.outs))
+    assert len([r for r in fake.requests if r.fault]) == 2
+    assert len(fake.conversation_items(conversation_id)) == (0 if call == "delete" else 1)

@@ -11,6 +11,7 @@ from pulumi.dynamic.config import Config
 from pulumi_openai_run import AssistantProvider, MessageProvider, RunProvider, ThreadProvider
 from pulumi_openai_run._apis import APIS, DEFAULT, api_for, default_api
 from pulumi_openai_run._core.client import ConfigError
+from pulumi_openai_run._objects.thread import THREAD
 
 
 def configured(provider: ResourceProvider, **config: Any) -> ResourceProvider:
@@ -46,15 +47,23 @@ def test_a_run_with_a_bad_openai_api_config_fails_naming_the_key() -> None:
         provider.check({}, {"assistant_id": "a-1", "thread_id": "t-1"})
 
 
+@pytest.mark.parametrize("api", sorted(APIS))
 @pytest.mark.parametrize(("cls", "news"), [
+    (AssistantProvider, {"model": "gpt-test"}),
     (ThreadProvider, {}),
     (MessageProvider, {"thread_id": "t-1", "content": "Hi"}),
 ])
-def test_a_plain_resource_on_an_api_without_it_fails_check_naming_api(cls: type[ResourceProvider],
-                                                                      news: dict[str, Any]) -> None:
-    provider = configured(cls(), **{"openai:api": "assistants"})
-    assert failures(provider, news) == {}
-    found = failures(configured(cls()), {**news, "api": "responses"})
+def test_every_plain_resource_is_on_every_api(cls: type[ResourceProvider], news: dict[str, Any], api: str) -> None:
+    assert failures(configured(cls(), **{"openai:api": api}), news) == {}
+    assert failures(configured(cls()), {**news, "api": api}) == {}
+
+
+class AssistantsOnlyThreads(ThreadProvider):
+    KINDS = {"assistants": THREAD}
+
+
+def test_a_resource_on_an_api_without_its_kind_fails_check_naming_api() -> None:
+    found = failures(configured(AssistantsOnlyThreads()), {"api": "responses"})
     assert found["api"].endswith("is not available on the Responses API: set api to 'assistants'.")
 
 
