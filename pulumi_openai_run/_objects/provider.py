@@ -42,17 +42,34 @@ class ApiObjectProvider(FieldTableProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """The chosen API's field table (``kind.fields``) checks each input; an input that API has no place
-        for fails with why and where it goes instead (and only so)."""
+        for fails with why and where it goes instead (and only so). While the ids that would choose the API
+        are unknown (a preview of a stack that creates them), an input fails only if it fits no API: the
+        engine checks again with the ids known before anything is created."""
         given = {k: v for k, v in news.items() if v is not None}
-        kind = self._kind_or_none(given)
-        refused = set(kind.refuses) if kind is not None else set()
-        failures = [f for f in schema.check(self._fields(kind), given, ignore={PROVIDER_KEY})
-                    if f.property not in refused]
-        failures += self._check_more(given)
+        contradiction = self._contradicted_api(given)
+        if contradiction:
+            failures = schema.check(self.FIELDS, given, ignore={PROVIDER_KEY}) + contradiction
+        elif self._undecided(given):
+            each = [self._failures(kind, given) for kind in self._kinds_default_first()]
+            everywhere = set.intersection(*({f.property for f in found} for found in each))
+            failures = [f for f in each[0] if f.property in everywhere]
+        else:
+            failures = self._failures(self._kind_or_none(given), given)
         return CheckResult(given, [CheckFailure(f.property, f.reason) for f in failures])
 
-    def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
-        """An ``api`` the ids contradict, and inputs the chosen API has no place for."""
+    def _failures(self, kind: ObjectKind | None, news: dict[str, Any]) -> list[schema.Failure]:
+        """What is wrong with ``news`` on the API of ``kind`` (``None``: an API without this resource)."""
+        if kind is None:
+            return [*schema.check(self.FIELDS, news, ignore={PROVIDER_KEY}),
+                    schema.Failure("api", self._unavailable(news))]
+        failures = [f for f in schema.check(kind.fields, news, ignore={PROVIDER_KEY})
+                    if f.property not in kind.refuses]
+        failures += [schema.Failure(name, f"'{name}' {why}") for name, why in kind.refuses.items()
+                     if news.get(name) is not None]
+        return failures + (kind.problems(news) if kind.problems else [])
+
+    def _contradicted_api(self, news: dict[str, Any]) -> list[schema.Failure]:
+        """An ``api`` the ids contradict."""
         given = news.get("api")
         decided = api_by_ids(self._probes(news, None))
         if isinstance(given, str) and given in APIS and decided is not None and decided[0].name != given:
@@ -61,12 +78,20 @@ class ApiObjectProvider(FieldTableProvider):
                 f"'api' is {given!r}, but {value!r} is an id of {by_ids.title}: remove api, or use an id of "
                 f"{APIS[given].title}."
             ))]
-        kind = self._kind_or_none(news)
-        if kind is None:
-            return [schema.Failure("api", self._unavailable(news))]
-        failures = [schema.Failure(name, f"'{name}' {why}") for name, why in kind.refuses.items()
-                    if news.get(name) is not None]
-        return failures + (kind.problems(news) if kind.problems else [])
+        return []
+
+    def _undecided(self, news: dict[str, Any]) -> bool:
+        """Whether the API is not known yet: ``api`` not given (or unknown) and an id that would decide unknown."""
+        given = news.get("api")
+        if isinstance(given, str) and given in APIS:
+            return False
+        if schema.is_unknown(given):
+            return True
+        return any(schema.is_unknown(news.get(name)) for name, _ in self.API_PROBES if name != "id")
+
+    def _kinds_default_first(self) -> list[ObjectKind]:
+        default = self._guarded(lambda: default_api(self._config.get(CONFIG_KEY))).name
+        return sorted(self.KINDS.values(), key=lambda kind: kind is not self.KINDS.get(default))
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The field table's diff; ``api`` spelt out (or dropped) for the API the ids already chose is no change."""

@@ -12,6 +12,7 @@ from pulumi_openai_run import AssistantProvider, MessageProvider, RunProvider, T
 from pulumi_openai_run._apis import APIS, DEFAULT, api_for, default_api
 from pulumi_openai_run._core.client import ConfigError
 from pulumi_openai_run._objects.thread import THREAD
+from pulumi_openai_run.schema import UNKNOWN
 
 
 def configured(provider: ResourceProvider, **config: Any) -> ResourceProvider:
@@ -84,3 +85,20 @@ def test_an_assistant_is_on_the_api_that_api_or_the_config_names() -> None:
     # an asst_ id is the Assistants API's, whatever the config says
     assert on_responses.diff("asst_1", {"model": "gpt-test"}, {"model": "gpt-test", "api": "assistants"}).changes \
         is False
+
+
+def test_while_the_ids_that_choose_the_api_are_unknown_an_input_fails_only_if_it_fits_no_api() -> None:
+    # A preview of Thread(api="responses") + Message(thread_id=thread.id, content=[input_file]): the thread's
+    # id is unknown, so the Message's API is not known yet; the engine checks again with it known.
+    provider = configured(MessageProvider())
+    parts = [{"type": "input_text", "text": "Read this"}, {"type": "input_file", "file_id": "file-1"}]
+    assert failures(provider, {"thread_id": UNKNOWN, "content": parts}) == {}
+    assert failures(provider, {"thread_id": UNKNOWN, "content": "Hi", "metadata": {"k": "v"}}) == {}
+    assert failures(provider, {"thread_id": "conv_1", "content": "Hi", "metadata": {"k": "v"}}).keys() == {"metadata"}
+    found = failures(provider, {"thread_id": UNKNOWN, "content": "", "role": "robot"})
+    assert found == {"content": "'content' must not be empty: give the message's text or a list of content parts.",
+                     "role": "'role' must be one of 'user', 'assistant'; got 'robot'."}  # the default API's words
+    on_responses = configured(MessageProvider(), **{"openai:api": "responses"})
+    assert failures(on_responses, {"thread_id": UNKNOWN, "content": "Hi", "role": "robot"}) == {
+        "role": "'role' must be one of 'user', 'assistant', 'developer', 'system'; got 'robot'."}
+    assert failures(configured(AssistantProvider()), {"model": "m", "api": UNKNOWN, "temperature": 0.5}) == {}
