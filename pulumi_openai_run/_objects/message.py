@@ -441,7 +441,7 @@ def item_problems(inputs: Mapping[str, Any]) -> list[Failure]:
     return [Failure("content", f"'content' {problem}")] if problem else []
 
 ITEM = ObjectKind(
-    noun="item",
+    noun="conversation item",
     resource="Message",
     fields=variant(
         MESSAGE_FIELDS,

@@ -1,4 +1,5 @@
-"""The ``Message`` resource: a message on an OpenAI thread (Assistants v2) as part of a Pulumi stack."""
+"""The ``Message`` resource: a message item of an OpenAI conversation (Responses API) or a message on a thread
+(Assistants v2) as part of a Pulumi stack."""
 
 from __future__ import annotations
 
@@ -26,11 +27,14 @@ class MessageArgs:
 
 
 class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
-    """A message on an OpenAI thread (Assistants v2), e.g. the question a later ``Run`` answers.
+    """A message item of an OpenAI conversation (Responses API) or a message on a thread (Assistants v2), e.g.
+    the question a later ``Run`` answers. ``thread_id`` says which (``conv_...`` or ``thread_...``).
 
-    ``message.id`` is its id (``msg_...``). ``metadata`` changes in place; any other change makes a new
-    message. ``pulumi destroy`` deletes it. A thread takes no message while a run on it is active, so make a
-    follow-up message depend on the run before it (``depends_on``).
+    ``message.id`` is its id (``msg_...``). A thread's message's ``metadata`` changes in place; any other
+    change makes a new message (a conversation item has no metadata: every change makes a new one).
+    ``pulumi destroy`` deletes it. A thread takes no message while a run on it is active, nor a conversation
+    while a response on it is in progress, so make a follow-up message depend on the run before it
+    (``depends_on``).
     """
 
     thread_id: pulumi.Output[str]
@@ -75,7 +79,8 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
     def get(resource_name: str, id: pulumi.Input[str], thread_id: pulumi.Input[str],
             opts: pulumi.ResourceOptions | None = None, **inputs: Any) -> Message:
         """Adopt an existing message (import or read-only reference): ``id`` is its ``msg_...`` id and
-        ``thread_id`` its thread; its other inputs are read from the API."""
+        ``thread_id`` its conversation (``conv_...``) or thread (``thread_...``); its other inputs are read
+        from the API."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Message(resource_name, merged, thread_id=thread_id, **inputs)
 

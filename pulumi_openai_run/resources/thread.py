@@ -1,4 +1,5 @@
-"""The ``Thread`` resource: an OpenAI thread (Assistants v2) as part of a Pulumi stack."""
+"""The ``Thread`` resource: an OpenAI conversation (Responses API) or thread (Assistants v2) as part of a
+Pulumi stack."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ class ThreadArgs:
 
 
 class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
-    """An OpenAI thread (Assistants v2): a conversation that runs add to.
+    """An OpenAI conversation (Responses API, ``/conversations``) or thread (Assistants v2): what runs answer
+    and add to.
 
-    ``thread.id`` is its id (``thread_...``). ``metadata`` and ``tool_resources`` change in place; changing
-    the initial ``messages`` makes a new thread. ``pulumi destroy`` deletes it, with its messages.
+    ``thread.id`` is its id (``conv_...``; a thread's ``thread_...``). ``metadata`` (and a thread's
+    ``tool_resources``) change in place; changing the initial ``messages`` makes a new one. ``pulumi destroy``
+    deletes it, with its messages or items.
     """
 
     messages: pulumi.Output[list[dict[str, Any]] | None]
@@ -61,7 +64,8 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None,
             **inputs: Any) -> Thread:
-        """Adopt an existing thread (import or read-only reference) by its ``thread_...`` id."""
+        """Adopt an existing conversation or thread (import or read-only reference) by its ``conv_...`` or
+        ``thread_...`` id."""
         merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         return Thread(resource_name, merged, **inputs)
 

@@ -81,17 +81,19 @@ CASES = {
     "assistant": Case(
         Assistant, AssistantProvider,
         lambda fake: {"model": "gpt-4o", "name": "Helper", "temperature": 0.5, "metadata": {"team": "docs"},
-                      "tools": [{"type": "code_interpreter"}]},
+                      "tools": [{"type": "code_interpreter"}], "api": "assistants"},
         in_place={"name": "Renamed", "model": "gpt-4.1", "temperature": 1.5},
         replace={},
         server=lambda fake, id_, inputs: fake.assistant(id_),
+        import_keys=("api",),  # not needed (the asst_ id says), but the program says it
     ),
     "thread": Case(
         Thread, ThreadProvider,
-        lambda fake: {"messages": [{"content": "Hi"}], "metadata": {"team": "docs"}},
+        lambda fake: {"messages": [{"content": "Hi"}], "metadata": {"team": "docs"}, "api": "assistants"},
         in_place={"metadata": {"team": "ops"}, "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}},
         replace={"messages": [{"content": "Hello"}]},
         server=lambda fake, id_, inputs: fake.thread(id_),
+        import_keys=("api",),
     ),
     "message": Case(
         Message, MessageProvider,
@@ -219,8 +221,9 @@ def test_preview_with_unknown_inputs_makes_no_request(engine: ProviderServer, fa
 
 
 BAD = {
-    "assistant": {"model": "", "temperature": 3.0, "tools": [{"type": "browser"}], "response_format": "yaml"},
-    "thread": {"messages": [{"role": "system", "content": "Hi"}], "metadata": {"k": 1.0},
+    "assistant": {"api": "assistants", "model": "", "temperature": 3.0, "tools": [{"type": "browser"}],
+                  "response_format": "yaml"},
+    "thread": {"api": "assistants", "messages": [{"role": "system", "content": "Hi"}], "metadata": {"k": 1.0},
                "tool_resources": {"file_search": {"vector_store_ids": ["a", "b"]}}},
     "message": {"thread_id": "../threads", "role": "robot", "content": "", "attachments": [{"file_id": "x y"}]},
     # on the Responses API: what the API has no place for, and what it cannot take
@@ -230,7 +233,7 @@ BAD = {
     "item": {"thread_id": "conv_abc", "metadata": {"k": "v"}, "attachments": [],
              "content": [{"type": "input_image"}], "role": "tool"},
 }
-NOT_BAD = {"agent": {"api"}, "conversation": {"api"}, "item": {"thread_id"}}
+NOT_BAD = {"assistant": {"api"}, "thread": {"api"}, "agent": {"api"}, "conversation": {"api"}, "item": {"thread_id"}}
 """The inputs of a BAD case that are fine (they choose the API)."""
 
 

@@ -23,15 +23,19 @@ TRANSIENT = {
 }
 
 
+ON_ASSISTANTS = {"openai:api": "assistants"}
+"""What places an assistant or a thread (no ids to say yet) on the Assistants API, whatever the default."""
+
+
 @pytest.fixture
 def assistants(fake: FakeOpenAI, fake_clock: FakeApiClock) -> AssistantProvider:
-    provider: AssistantProvider = configured_provider(fake, AssistantProvider)
+    provider: AssistantProvider = configured_provider(fake, AssistantProvider, **ON_ASSISTANTS)
     return provider
 
 
 @pytest.fixture
 def threads(fake: FakeOpenAI, fake_clock: FakeApiClock) -> ThreadProvider:
-    provider: ThreadProvider = configured_provider(fake, ThreadProvider)
+    provider: ThreadProvider = configured_provider(fake, ThreadProvider, **ON_ASSISTANTS)
     return provider
 
 
@@ -153,7 +157,7 @@ def test_transient_errors_on_every_call_are_retried(fake: FakeOpenAI, messages: 
 @pytest.mark.parametrize("cls", [AssistantProvider, MessageProvider])
 def test_a_create_whose_response_was_lost_is_found_not_repeated(fake: FakeOpenAI, fake_clock: FakeApiClock,
                                                                cls: ProviderClass) -> None:
-    provider = configured_provider(fake, cls)
+    provider = configured_provider(fake, cls, **ON_ASSISTANTS)
     thread_id = fake.create_thread()["id"]
     inputs = {"model": "gpt-4o"} if cls is AssistantProvider else {"thread_id": thread_id, "content": "Hi"}
     path = r"/assistants" if cls is AssistantProvider else r"/threads/[^/]+/messages"
@@ -212,7 +216,7 @@ def test_the_key_never_reaches_an_error(fake: FakeOpenAI, messages: MessageProvi
     with pytest.raises(ProviderError) as caught:
         messages.create({"thread_id": thread_id, "content": "Hi", "role": fake.api_key})
     assert "Invalid value" in str(caught.value) and fake.api_key not in str(caught.value)
-    wrong = configured_provider(fake, AssistantProvider, **{"openai:apiKey": "sk-wrong-key-abcdef"})
+    wrong = configured_provider(fake, AssistantProvider, **{"openai:apiKey": "sk-wrong-key-abcdef", **ON_ASSISTANTS})
     with pytest.raises(ProviderError, match="HTTP 401") as refused:
         wrong.create({"model": "gpt-4o"})
     assert "sk-wrong-key-abcdef" not in str(refused.value)
