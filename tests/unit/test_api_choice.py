@@ -90,7 +90,7 @@ def test_an_assistant_is_on_the_api_that_api_or_the_config_names() -> None:
 def test_while_the_ids_that_choose_the_api_are_unknown_an_input_fails_only_if_it_fits_no_api() -> None:
     # A preview of Thread(api="responses") + Message(thread_id=thread.id, content=[input_file]): the thread's
     # id is unknown, so the Message's API is not known yet; the engine checks again with it known.
-    provider = configured(MessageProvider())
+    provider = configured(MessageProvider(), **{"openai:api": "assistants"})
     parts = [{"type": "input_text", "text": "Read this"}, {"type": "input_file", "file_id": "file-1"}]
     assert failures(provider, {"thread_id": UNKNOWN, "content": parts}) == {}
     assert failures(provider, {"thread_id": UNKNOWN, "content": "Hi", "metadata": {"k": "v"}}) == {}

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from pulumi_openai_run import AssistantProvider
 from pulumi_openai_run.schema import UNKNOWN
+
+
+def on_assistants() -> AssistantProvider:
+    """This table as the Assistants API sees it, whatever the default API is (an asst_/thread_ id would say)."""
+    provider = AssistantProvider()
+    provider.configure(ConfigureRequest(Config({"openai:api": "assistants"}, "test")))
+    return provider
 
 VALID: dict[str, Any] = {"model": "gpt-4o"}
 INPUTS: dict[str, Any] = {
@@ -20,24 +29,24 @@ STATE: dict[str, Any] = {**INPUTS, "__provider": "old-blob", "object": "assistan
 
 
 def failures(**news: Any) -> dict[str, str]:
-    result = AssistantProvider().check({}, {**VALID, **news})
+    result = on_assistants().check({}, {**VALID, **news})
     return {f.property: f.reason for f in result.failures}
 
 
 def diff(**changes: Any) -> Any:
     news = {**INPUTS, "__provider": "new-blob", **changes}
-    return AssistantProvider().diff("asst_1", STATE, {k: v for k, v in news.items() if v is not None})
+    return on_assistants().diff("asst_1", STATE, {k: v for k, v in news.items() if v is not None})
 
 
 def test_valid_inputs_pass_and_come_back_as_given() -> None:
     news = {**INPUTS, "response_format": "auto", "__provider": "blob"}
-    result = AssistantProvider().check({}, news)
+    result = on_assistants().check({}, news)
     assert result.failures == []
     assert result.inputs == news
 
 
 def test_the_model_is_required() -> None:
-    reasons = {f.property: f.reason for f in AssistantProvider().check({}, {}).failures}
+    reasons = {f.property: f.reason for f in on_assistants().check({}, {}).failures}
     assert set(reasons) == {"model"} and "required" in reasons["model"]
 
 
@@ -81,7 +90,7 @@ def test_several_bad_fields_give_one_failure_each_and_unknown_inputs_are_named()
 def test_unknown_values_during_preview_are_not_judged(unknown: Any) -> None:
     news = {"model": unknown, "tools": [unknown], "metadata": {"k": unknown}, "tool_resources": unknown,
             "response_format": unknown}
-    assert AssistantProvider().check({}, news).failures == []
+    assert on_assistants().check({}, news).failures == []
 
 
 def test_no_change_no_diff_even_when_the_provider_blob_differs() -> None:
@@ -98,7 +107,7 @@ def test_equivalent_spellings_are_no_change() -> None:
 def test_an_absent_input_equals_the_api_default() -> None:
     state = {"model": "gpt-4o", "temperature": 1, "top_p": 1.0, "response_format": "auto", "tools": [],
              "metadata": {}, "tool_resources": {"code_interpreter": {"file_ids": []}}}
-    assert AssistantProvider().diff("asst_1", state, {"model": "gpt-4o"}).changes is False
+    assert on_assistants().diff("asst_1", state, {"model": "gpt-4o"}).changes is False
 
 
 @pytest.mark.parametrize(
@@ -122,6 +131,6 @@ def test_unknown_values_in_preview_count_as_changes_in_place(unknown: Any) -> No
     ({"type": "json_schema", "json_schema": {"name": "has space!", "schema": {}}}, "json_schema.name"),
 ])
 def test_response_format_schema_names_are_plain(value: Any, problem: str) -> None:
-    failures = {f.property: f.reason for f in AssistantProvider().check(
+    failures = {f.property: f.reason for f in on_assistants().check(
         {}, {"model": "gpt-4o", "response_format": value}).failures}
     assert problem in failures["response_format"]

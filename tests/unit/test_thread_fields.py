@@ -6,10 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from pulumi_openai_run import ThreadProvider
 from pulumi_openai_run.schema import UNKNOWN
+
+
+def on_assistants() -> ThreadProvider:
+    """This table as the Assistants API sees it, whatever the default API is (an asst_/thread_ id would say)."""
+    provider = ThreadProvider()
+    provider.configure(ConfigureRequest(Config({"openai:api": "assistants"}, "test")))
+    return provider
 
 INPUTS: dict[str, Any] = {
     "messages": [{"role": "user", "content": "Hi", "metadata": {"n": "1"}}],
@@ -20,16 +29,16 @@ STATE: dict[str, Any] = {**INPUTS, "__provider": "old-blob", "object": "thread",
 
 
 def failures(**news: Any) -> dict[str, str]:
-    return {f.property: f.reason for f in ThreadProvider().check({}, news).failures}
+    return {f.property: f.reason for f in on_assistants().check({}, news).failures}
 
 
 def diff(**changes: Any) -> Any:
     news = {**INPUTS, "__provider": "new-blob", **changes}
-    return ThreadProvider().diff("thread_1", STATE, {k: v for k, v in news.items() if v is not None})
+    return on_assistants().diff("thread_1", STATE, {k: v for k, v in news.items() if v is not None})
 
 
 def test_no_inputs_at_all_make_a_valid_thread() -> None:
-    assert ThreadProvider().check({}, {"__provider": "blob"}).failures == []
+    assert on_assistants().check({}, {"__provider": "blob"}).failures == []
 
 
 def test_valid_inputs_pass_and_come_back_as_given() -> None:
@@ -39,7 +48,7 @@ def test_valid_inputs_pass_and_come_back_as_given() -> None:
         {"content": [{"type": "image_file", "image_file": {"file_id": "file-1", "detail": "low"}}],
          "attachments": [{"file_id": "file-2", "tools": [{"type": "file_search"}]}]},
     ]}
-    result = ThreadProvider().check({}, news)
+    result = on_assistants().check({}, news)
     assert result.failures == [] and result.inputs == news
 
 
