@@ -80,15 +80,72 @@ def _container(param: str, value: Any) -> None:
     v.one_of("auto")(f"{param}.type", value.get("type"))
 
 
+_PART_FIELDS: dict[str, tuple[dict[str, v.Check], tuple[str, ...]]] = {
+    "input_text": ({"text": v.string}, ("text",)),
+    "output_text": ({"text": v.string, "annotations": v.nullable(v.array), "logprobs": v.nullable(v.array)},
+                    ("text",)),
+    "refusal": ({"refusal": v.string}, ("refusal",)),
+    "input_image": ({"image_url": v.nullable(v.string), "file_id": v.nullable(v.string),
+                     "detail": v.nullable(v.one_of("low", "high", "auto", "original"))}, ()),
+    "input_file": ({"file_id": v.nullable(v.string), "file_url": v.nullable(v.string),
+                    "file_data": v.nullable(v.string), "filename": v.nullable(v.string),
+                    "detail": v.nullable(v.one_of("auto", "low", "high"))}, ()),
+}
+_PART_SOURCES = {"input_image": ("image_url", "file_id"), "input_file": ("file_id", "file_url", "file_data")}
+
+
+def content_parts(param: str, value: Any) -> None:
+    """A message's content: a string, or parts (``input_text``, ``input_image``, ``input_file``; an assistant
+    message's ``output_text`` or ``refusal``), each with what its type needs."""
+    if isinstance(value, str):
+        return
+    if not isinstance(value, list):
+        raise bad_request(f"Invalid type for '{param}': expected one of a string or array of input content, but "
+                          f"got {type(value).__name__} instead.", param, "invalid_type")
+    for index, part in enumerate(value):
+        where = f"{param}[{index}]"
+        v.obj(where, part)
+        v.one_of(*_PART_FIELDS)(f"{where}.type", part.get("type"))
+        fields, required = _PART_FIELDS[part["type"]]
+        v.validate(part, {"type": v.string, **fields}, required=required, prefix=f"{where}.")
+        sources = _PART_SOURCES.get(part["type"], ())
+        if sources and not any(part.get(name) for name in sources):
+            names = " or ".join(f"'{where}.{name}'" for name in sources)
+            raise bad_request(f"Missing required parameter: one of {names}.", f"{where}.{sources[0]}",
+                              "missing_required_parameter")
+
+
 def input_value(param: str, value: Any) -> None:
+    """A request's ``input`` (or a conversation's ``items``): a string, or input items; messages have a role
+    and content (a string or content parts)."""
     if isinstance(value, str):
         return
     v.array(param, value)
     for index, item in enumerate(value):
         v.obj(f"{param}[{index}]", item)
         if item.get("type", "message") == "message":
-            _fields(f"{param}[{index}]", item, {"role": v.one_of("user", "assistant", "system", "developer")},
-                    required=("role", "content"))
+            _fields(f"{param}[{index}]", item, {"role": v.one_of("user", "assistant", "system", "developer"),
+                                                "content": content_parts}, required=("role", "content"))
+
+
+def _text_config(param: str, value: Any) -> None:
+    v.obj(param, value)
+    fmt = value.get("format")
+    if fmt is not None:
+        v.obj(f"{param}.format", fmt)
+        v.one_of("text", "json_schema", "json_object")(f"{param}.format.type", fmt.get("type"))
+        if fmt["type"] == "json_schema":
+            _fields(f"{param}.format", fmt, {"name": v.string, "schema": v.obj}, required=("name", "schema"))
+    if value.get("verbosity") is not None:
+        v.one_of("low", "medium", "high")(f"{param}.verbosity", value["verbosity"])
+
+
+def _reasoning(param: str, value: Any) -> None:
+    v.obj(param, value)
+    if value.get("effort") is not None:
+        v.one_of("none", "minimal", "low", "medium", "high", "xhigh", "max")(f"{param}.effort", value["effort"])
+    if value.get("summary") is not None:
+        v.one_of("auto", "concise", "detailed")(f"{param}.summary", value["summary"])
 
 
 RESPONSE_FIELDS: dict[str, v.Check] = {
@@ -111,8 +168,8 @@ RESPONSE_FIELDS: dict[str, v.Check] = {
     "top_p": v.nullable(v.decimal(0, 1)),
     "tools": v.nullable(tools),
     "tool_choice": v.anything,
-    "text": v.anything,
-    "reasoning": v.anything,
+    "text": v.nullable(_text_config),
+    "reasoning": v.nullable(_reasoning),
     "truncation": v.nullable(v.one_of("auto", "disabled")),
     "service_tier": v.anything,
     "user": v.nullable(v.string),
