@@ -98,3 +98,24 @@ def test_stored_prompts_can_be_forced(stored: bool) -> None:
             else:
                 with pytest.raises(openai.BadRequestError, match="shut down"):
                     client.responses.create(prompt={"id": prompt["id"]}, background=True)
+
+
+@pytest.mark.parametrize("tool", [{"type": "tool_search"}, {"type": "programmatic_tool_calling"},
+                                  {"type": "web_search", "search_context_size": "low"},
+                                  {"type": "function", "name": "f", "defer_loading": True}])
+def test_the_responses_api_takes_its_tool_types(client: openai.OpenAI, tool: dict[str, Any]) -> None:
+    response = client.post("/responses", body={"model": MODEL, "background": True, "tools": [tool]},
+                           cast_to=object)
+    assert response["tools"] == [tool]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("tool", "message"), [
+    ({"type": "computer_use"}, "Invalid value: 'computer_use'"),  # an agent object's tool, not a response's
+    ({"type": "automations"}, "Invalid value: 'automations'"),
+    ({"type": "web_search", "mode": "live"}, r"tools\[0\].mode"),  # the agent object's spelling
+    ({"type": "mcp", "server_label": "x", "transport": {"type": "http", "server_url": "u"}}, r"tools\[0\]"),
+])
+def test_tools_a_response_cannot_take(client: openai.OpenAI, tool: dict[str, Any], message: str) -> None:
+    with pytest.raises(openai.BadRequestError, match=message) as caught:
+        client.post("/responses", body={"model": MODEL, "background": True, "tools": [tool]}, cast_to=object)
+    assert str(caught.value.param).startswith("tools[0]")

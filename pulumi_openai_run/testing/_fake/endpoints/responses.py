@@ -14,6 +14,7 @@ from ..conversation_store import ConversationStore
 from ..errors import bad_request
 from ..replies import ID, JsonReply, Query, Reply, Route, StreamReply, body_of, include_values, poll_headers
 from ..response_lifecycle import INCLUDABLE
+from ..shapes import RESPONSE_TOOL, ShapeError, check_as
 
 
 def include_query(query: Query) -> list[str]:
@@ -53,15 +54,22 @@ def _fields(param: str, value: Any, fields: Mapping[str, v.Check], required: tup
             check(f"{param}.{name}", value[name])
 
 
+TOOL_TYPES = ("function", "file_search", "computer", "computer_use_preview", "web_search", "web_search_2025_08_26",
+              "mcp", "code_interpreter", "programmatic_tool_calling", "image_generation", "local_shell", "shell",
+              "custom", "namespace", "tool_search", "web_search_preview", "web_search_preview_2025_03_11",
+              "apply_patch")
+"""The tool types the Responses API takes (openai-python's ``responses.Tool``); not, e.g., an agent
+object's ``computer_use`` or ``automations``."""
+
+
 def tools(param: str, value: Any) -> None:
     """Responses tool objects: function tools are flat; file_search needs vector stores, code_interpreter
-    a container."""
+    a container; any field the SDK's type for the tool does not have is refused, naming the tool."""
     v.array(param, value)
     for index, tool in enumerate(value):
         where = f"{param}[{index}]"
         v.obj(where, tool)
-        v.one_of("function", "file_search", "code_interpreter", "web_search", "web_search_preview", "mcp",
-                 "image_generation", "custom")(f"{where}.type", tool.get("type"))
+        v.one_of(*TOOL_TYPES)(f"{where}.type", tool.get("type"))
         kind = tool["type"]
         if kind == "function":
             _fields(where, tool, {"name": v.string, "parameters": v.nullable(v.obj), "strict": v.nullable(v.boolean),
@@ -71,6 +79,15 @@ def tools(param: str, value: Any) -> None:
                     required=("vector_store_ids",))
         elif kind == "code_interpreter":
             _fields(where, tool, {"container": _container}, required=("container",))
+        _known_tool_fields(where, tool)
+
+
+def _known_tool_fields(param: str, tool: dict[str, Any]) -> None:
+    """400 for a tool the response could not echo: a field its SDK type lacks, or one of the wrong type."""
+    try:
+        check_as(RESPONSE_TOOL, tool, param)
+    except ShapeError as error:
+        raise bad_request(f"Invalid '{param}' ({tool['type']} tool): {error}", param, "invalid_value") from None
 
 
 def _container(param: str, value: Any) -> None:
