@@ -104,6 +104,8 @@ scripts, faults and request log:
 * ``prompt`` (``pmpt_...``): prompt objects were shut down on 2026-11-30, and the fake answers 400 saying
   so, unless prompts were seeded (``fake.create_prompt(...)``): then it serves them as before.
   ``FakeOpenAI(stored_prompts=True | False)`` forces either.
+* Tools are the Responses API's types only, each checked against openai-python's ``responses.Tool``;
+  ``FakeOpenAI(sampling_refused_by=[model, ...])`` makes those models refuse ``temperature``/``top_p``.
 * ``GET``/``DELETE /responses/{id}`` (``include`` for file search results and code interpreter outputs;
   ``?stream=true&starting_after=N`` resumes a stream), ``POST /responses/{id}/cancel`` (background only;
   ``cancelled`` at once).

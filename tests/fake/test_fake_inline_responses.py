@@ -119,3 +119,13 @@ def test_tools_a_response_cannot_take(client: openai.OpenAI, tool: dict[str, Any
     with pytest.raises(openai.BadRequestError, match=message) as caught:
         client.post("/responses", body={"model": MODEL, "background": True, "tools": [tool]}, cast_to=object)
     assert str(caught.value.param).startswith("tools[0]")
+
+
+@pytest.mark.parametrize("name", ["temperature", "top_p"])
+def test_models_that_refuse_sampling_parameters(name: str) -> None:
+    with FakeOpenAI(sampling_refused_by=[MODEL]) as fake, openai.OpenAI(
+            base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as client:
+        with pytest.raises(openai.BadRequestError, match=f"'{name}' is not supported") as caught:
+            client.post("/responses", body={"model": MODEL, "background": True, name: 0.5}, cast_to=object)
+        assert caught.value.param == name and caught.value.code == "unsupported_parameter"
+        assert client.responses.create(model="other-model", top_p=0.5, background=True).top_p == 0.5

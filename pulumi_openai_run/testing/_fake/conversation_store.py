@@ -70,6 +70,8 @@ class ConversationStore:
         self._prompts: dict[str, dict[str, Any]] = {}
         self._conversations: dict[str, _Conversation] = {}
         self._responses: dict[str, ResponseLifecycle] = {}
+        self.sampling_refused_by: frozenset[str] = frozenset()
+        """Models that refuse ``temperature`` and ``top_p`` (as current reasoning models do)."""
         self.stored_prompts: bool | None = None
         """Whether ``prompt`` is served from the seeded prompts (True), refused as shut down (False), or
         None: served once a prompt has been seeded (``create_prompt``), refused otherwise."""
@@ -194,6 +196,11 @@ class ConversationStore:
             prompt = self._prompt(str(body["prompt"]["id"])) if body.get("prompt") else None
             if prompt is None and not body.get("model"):
                 raise bad_request("Missing required parameter: 'model'.", "model", "missing_required_parameter")
+            model = body.get("model") or (prompt or {}).get("model")
+            for name in ("temperature", "top_p"):
+                if body.get(name) is not None and model in self.sampling_refused_by:
+                    raise bad_request(f"Unsupported parameter: '{name}' is not supported with this model.", name,
+                                      "unsupported_parameter")
             conversation = body.get("conversation")
             conversation_id = conversation.get("id") if isinstance(conversation, Mapping) else conversation
             if conversation_id is not None:
