@@ -132,7 +132,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
     Field(
         "model",
-        "ID of the model the assistant uses, e.g. gpt-6.2-sol.",
+        "ID of the model the assistant uses, e.g. gpt-6-astra.",
         required=True,
         on_change="update",
         validate=a_string(256),

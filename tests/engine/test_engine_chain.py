@@ -107,9 +107,9 @@ CASES = {
     # on the Responses API: an agent, a conversation, a conversation item
     "agent": Case(
         Assistant, AssistantProvider,
-        lambda fake: {"model": "gpt-6.2-sol", "name": "Helper", "api": "responses", "reasoning": {"effort": "low"},
+        lambda fake: {"model": "gpt-6-astra", "name": "Helper", "api": "responses", "reasoning": {"effort": "low"},
                       "text": {"verbosity": "low"}, "metadata": {"team": "docs"}, "tools": [{"type": "automations"}]},
-        in_place={"name": "Renamed", "model": "gpt-6.1-sol", "instructions": "Be brief."},
+        in_place={"name": "Renamed", "model": "gpt-6.2-astra", "instructions": "Be brief."},
         replace={"api": "assistants"},
         server=lambda fake, id_, inputs: fake.agent(id_),
         import_keys=("api",),  # an agent's id names no API

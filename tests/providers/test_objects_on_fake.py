@@ -290,7 +290,7 @@ def agents(fake: FakeOpenAI, fake_clock: FakeApiClock) -> AssistantProvider:
 
 
 def test_an_agents_whole_life(fake: FakeOpenAI, agents: AssistantProvider) -> None:
-    inputs = {"model": "gpt-6.2-sol", "name": "Helper", "instructions": "Be brief.",
+    inputs = {"model": "gpt-6-astra", "name": "Helper", "instructions": "Be brief.",
               "tools": [{"type": "function", "name": "lookup", "parameters": '{"type": "object"}'},
                         {"type": "web_search"}],
               "reasoning": {"effort": "low"}, "text": {"verbosity": "low"}, "metadata": {"team": "docs"}}
@@ -338,14 +338,14 @@ def test_an_agents_whole_life(fake: FakeOpenAI, agents: AssistantProvider) -> No
 
 def test_an_agent_edited_by_hand_shows_as_drift_and_the_next_up_undoes_it(
         fake: FakeOpenAI, agents: AssistantProvider) -> None:
-    created = agents.create({"model": "gpt-6.2-sol", "name": "Helper"})
+    created = agents.create({"model": "gpt-6-astra", "name": "Helper"})
     with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as by_hand:
         by_hand.beta.agents.update(created.id, name="Hand-edited", instructions="Be rude.",
                                    reasoning={"effort": "high"})
     refreshed = agents.read(created.id, dict(created.outs))
-    assert refreshed.inputs == {"model": "gpt-6.2-sol", "name": "Hand-edited", "instructions": "Be rude.",
+    assert refreshed.inputs == {"model": "gpt-6-astra", "name": "Hand-edited", "instructions": "Be rude.",
                                 "reasoning": {"effort": "high"}}
-    program = {"model": "gpt-6.2-sol", "name": "Helper"}
+    program = {"model": "gpt-6-astra", "name": "Helper"}
     assert agents.diff(created.id, refreshed.outs, program).changes is True
     agents.update(created.id, refreshed.outs, program)
     agent = fake.agent(created.id)
@@ -361,7 +361,7 @@ def test_an_agent_edited_by_hand_shows_as_drift_and_the_next_up_undoes_it(
 ], ids=["nested function", "mcp", "web_search", "the rest"])
 def test_every_agent_tool_reads_back_without_a_diff(fake: FakeOpenAI, agents: AssistantProvider,
                                                     tools: list[dict[str, Any]]) -> None:
-    given = {"model": "gpt-6.2-sol", "tools": tools}
+    given = {"model": "gpt-6-astra", "tools": tools}
     created = agents.create(dict(given))
     refreshed = agents.read(created.id, dict(created.outs))
     assert refreshed.inputs == given  # the user's spelling is kept where the server means the same
@@ -373,12 +373,12 @@ def test_every_agent_tool_reads_back_without_a_diff(fake: FakeOpenAI, agents: As
 def test_a_lost_agent_create_is_found_by_its_marker_not_repeated(fake: FakeOpenAI, agents: AssistantProvider) -> None:
     decoy = fake.create_agent(metadata={TOKEN_KEY: "someone-elses"})
     fake.inject(Fault(method="POST", path=r"/agents", kind="lose_response"))
-    created = agents.create({"model": "gpt-6.2-sol", "name": "mine"})
+    created = agents.create({"model": "gpt-6-astra", "name": "mine"})
     assert fake.count("POST", r"/agents") == 1
     assert sorted(a["id"] for a in fake.agents()) == sorted([decoy["id"], created.id])
     assert fake.agent(created.id)["name"] == "mine" and "metadata" not in created.outs
     fake.inject(Fault(method="POST", path=r"/agents", status=503))  # processed, then a 503: found too
-    again = agents.create({"model": "gpt-6.2-sol", "name": "second"})
+    again = agents.create({"model": "gpt-6-astra", "name": "second"})
     assert len(fake.agents()) == 3 and fake.agent(again.id)["name"] == "second"
 
 
@@ -390,13 +390,13 @@ def test_transient_errors_on_every_agent_call_are_retried(fake: FakeOpenAI, agen
     fault = Fault(method=method, path=path, times=2, status=429, retry_after=1.0)
     if call == "create":
         fake.inject(fault)
-    created = agents.create({"model": "gpt-6.2-sol"})
+    created = agents.create({"model": "gpt-6-astra"})
     if call != "create":
         fake.inject(fault)
     if call == "read":
         assert agents.read(created.id, dict(created.outs)).id == created.id
     elif call == "update":
-        agents.update(created.id, dict(created.outs), {"model": "gpt-6.2-sol", "name": "n"})
+        agents.update(created.id, dict(created.outs), {"model": "gpt-6-astra", "name": "n"})
         assert fake.agent(created.id)["name"] == "n"
     elif call == "delete":
         agents.delete(created.id, dict(created.outs))
@@ -410,7 +410,7 @@ def check_failures(provider: ApiObjectProvider, news: dict[str, Any]) -> dict[st
 
 def test_what_an_agent_has_no_place_for_fails_check_saying_where_it_goes(agents: AssistantProvider) -> None:
     found = check_failures(agents, {
-        "model": "gpt-6.2-sol", "temperature": 0.5, "top_p": 0.9, "description": "d",
+        "model": "gpt-6-astra", "temperature": 0.5, "top_p": 0.9, "description": "d",
         "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}}, "response_format": "auto"})
     assert found == {
         "temperature": "'temperature' has no place on an agent object: set the Run's temperature instead (it goes "
@@ -443,12 +443,12 @@ def test_what_an_agent_has_no_place_for_fails_check_saying_where_it_goes(agents:
 ])
 def test_a_tool_an_agent_cannot_hold_fails_check_naming_it(agents: AssistantProvider, tool: dict[str, Any],
                                                            says: str) -> None:
-    found = check_failures(agents, {"model": "gpt-6.2-sol", "tools": [{"type": "web_search"}, tool]})
+    found = check_failures(agents, {"model": "gpt-6-astra", "tools": [{"type": "web_search"}, tool]})
     assert found == {"tools": f"'tools' {says}"}
 
 
 def test_reasoning_and_text_are_checked_as_the_agent_takes_them(agents: AssistantProvider) -> None:
-    found = check_failures(agents, {"model": "gpt-6.2-sol", "reasoning": {"effort": "extreme"},
+    found = check_failures(agents, {"model": "gpt-6-astra", "reasoning": {"effort": "extreme"},
                                     "text": {"format": {"type": "json_schema", "name": "x", "schema": {}}}})
     assert found == {
         "reasoning": "'reasoning' effort must be one of none, minimal, low, medium, high, xhigh, max, got "
@@ -627,7 +627,7 @@ def test_a_message_on_a_busy_conversation_fails_saying_what_to_depend_on(fake: F
                                                                         items: MessageProvider) -> None:
     conversation_id = fake.create_conversation(["Hi"])["id"]
     with openai.OpenAI(base_url=fake.base_url, api_key=fake.api_key, max_retries=0) as client:
-        client.responses.create(model="gpt-6.2-sol", conversation=conversation_id, background=True, store=True)
+        client.responses.create(model="gpt-6-astra", conversation=conversation_id, background=True, store=True)
     with pytest.raises(ProviderError, match=r"HTTP 400\)\. A conversation takes no item .*depends_on=\[run\]"):
         items.create({"thread_id": conversation_id, "content": "And another thing"})
     assert len(fake.conversation_items(conversation_id)) == 1

@@ -23,7 +23,7 @@ from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run.schema import diff, refreshed_inputs
 
 SERVER_AGENT: dict[str, Any] = {
-    "id": "agent_1", "object": "agent", "created_at": 7, "updated_at": 8, "model": "gpt-6.2-sol", "name": "Helper",
+    "id": "agent_1", "object": "agent", "created_at": 7, "updated_at": 8, "model": "gpt-6-astra", "name": "Helper",
     "instructions": None, "metadata": {"team": "docs", TOKEN_KEY: "abc"},
     "tools": [{"type": "function", "name": "f", "description": "", "parameters": {"type": "object"},
                "defer_loading": False},
@@ -41,14 +41,14 @@ def refreshed(kind: ObjectKind, api_object: ApiObject, inputs: dict[str, Any]) -
 
 def test_an_agent_create_sends_the_persisted_tools_and_never_api() -> None:
     function = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
-    body = AGENT.create_body({"model": "gpt-6.2-sol", "api": "responses", "reasoning": {"effort": None},
+    body = AGENT.create_body({"model": "gpt-6-astra", "api": "responses", "reasoning": {"effort": None},
                               "tools": [function, {"type": "web_search"}], "__provider": "blob"})
-    assert body == {"model": "gpt-6.2-sol", "reasoning": None, "tools": SERVER_AGENT["tools"]}
+    assert body == {"model": "gpt-6-astra", "reasoning": None, "tools": SERVER_AGENT["tools"]}
     assert "api" not in ASSISTANT.create_body({"model": "gpt-4o", "api": "assistants"})
 
 
 def test_an_agent_reads_back_as_given_and_an_import_without_the_apis_defaults() -> None:
-    given = {"model": "gpt-6.2-sol", "name": "Helper", "reasoning": {"effort": "low"}, "metadata": {"team": "docs"},
+    given = {"model": "gpt-6-astra", "name": "Helper", "reasoning": {"effort": "low"}, "metadata": {"team": "docs"},
              "tools": [{"type": "function", "name": "f", "parameters": '{"type": "object"}'}, {"type": "web_search"}]}
     assert refreshed(AGENT, SERVER_AGENT, given) == given
     imported = refreshed(AGENT, SERVER_AGENT, {})
