@@ -1,5 +1,6 @@
 """What the generic provider of plain API objects (``_objects.provider``) needs to know about one kind of
-object, an assistant, a thread or a message: its field table, where its calls live on the client, and pure
+object on one API (an assistant or an agent, a thread or a conversation, a message or a conversation item):
+its field table as that API sees it, where its calls live on the client and how they are shaped, and pure
 functions between the resource's inputs and outputs and the API's JSON.
 
 The rules every kind shares are methods here: which body a create sends, which an in-place update sends
@@ -67,7 +68,7 @@ class ObjectKind:
     import_hint: str = ""
     """How to import one, for errors: ``Message.get(name, 'msg_...', thread_id='thread_...')``."""
     busy_hint: str = ""
-    """What to do when a create fails because a run on the thread is active."""
+    """What to do when a create fails because a run on the thread (a response on the conversation) is active."""
     refuses: Mapping[str, str] = field(default_factory=dict)
     """Inputs of the resource's table this API has no place for: why, and where the setting goes instead."""
     problems: Callable[[Mapping[str, Any]], list[schema.Failure]] | None = None

@@ -83,11 +83,10 @@ class ApiObjectProvider(FieldTableProvider):
     def _undecided(self, news: dict[str, Any]) -> bool:
         """Whether the API is not known yet: ``api`` not given (or unknown) and an id that would decide unknown."""
         given = news.get("api")
-        if isinstance(given, str) and given in APIS:
+        if (isinstance(given, str) and given in APIS) or api_by_ids(self._probes(news, None)) is not None:
             return False
-        if schema.is_unknown(given):
-            return True
-        return any(schema.is_unknown(news.get(name)) for name, _ in self.API_PROBES if name != "id")
+        return schema.is_unknown(given) or any(schema.is_unknown(news.get(name)) for name, _ in self.API_PROBES
+                                               if name != "id")
 
     def _kinds_default_first(self) -> list[ObjectKind]:
         default = self._guarded(lambda: default_api(self._config.get(CONFIG_KEY))).name
