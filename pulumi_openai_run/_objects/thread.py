@@ -89,7 +89,8 @@ def messages_to_api(value: Any) -> list[dict[str, Any]]:
 
 # --- values on the Responses API: a conversation's first items --------------------------------------------
 
-ITEM_KEYS = ("role", "content")
+ITEM_KEYS = ("type", "role", "content")
+"""A conversation's first item: a message, ``type: message`` optional (as the API spells an input item)."""
 
 
 def validate_item_messages(value: Any) -> str | None:
@@ -109,9 +110,12 @@ def validate_item_messages(value: Any) -> str | None:
                     "part, {type: input_file, file_id}.")
         if message.get("metadata") is not None:
             return (f"{where}: metadata has no place in a conversation item: put it in the Thread's metadata.")
-        problem = extra_keys(message, MESSAGE_KEYS)
+        problem = extra_keys(message, ITEM_KEYS)
         if problem:
             return f"{where} {problem}"
+        if message.get("type") not in (None, "message"):
+            return (f"{where} has type {message['type']!r}: a Thread starts with messages only (type: message, or "
+                    "no type).")
         if message.get("role") is not None and message["role"] not in ITEM_ROLES:
             return f"{where}: role must be one of {', '.join(ITEM_ROLES)}, got {message['role']!r}."
         if message.get("content") is None:

@@ -160,3 +160,13 @@ def test_a_lost_item_is_recognised_by_its_role_and_content() -> None:
     assert not is_item_of({**body, "role": "developer"}, item)
     assert not is_item_of({"content": "Hello"}, item)
     assert not is_item_of(body, {"id": "fc_1", "type": "function_call", "name": "f"})
+
+
+def test_a_conversations_first_messages_may_say_their_type_as_the_api_does() -> None:
+    validate = CONVERSATION.by_name["messages"].validate
+    assert validate is not None
+    assert validate([{"type": "message", "role": "user", "content": "Hi"}]) is None
+    assert validate([{"type": "function_call", "content": "Hi"}]) == (
+        "item 0 has type 'function_call': a Thread starts with messages only (type: message, or no type).")
+    assert diff(CONVERSATION.fields, {"messages": [{"type": "message", "content": "Hi"}]},
+                {"messages": [{"content": [{"type": "input_text", "text": "Hi"}]}]}).changed == []
