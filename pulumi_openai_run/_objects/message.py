@@ -267,23 +267,29 @@ def item_content_to_api(role: str, content: Any) -> list[dict[str, Any]]:
     """The parts a message item of ``role`` is sent with: an assistant's text as ``output_text`` (the API
     takes no input parts from the assistant), an image part with its ``detail`` (the API requires one)."""
     parts = normalize_item_content(content)
-    if role == "assistant":
-        return [{"type": "output_text", "text": part["text"]} for part in parts]
+    if role == "assistant":  # check has made sure that an assistant's parts are text
+        return [{"type": "output_text", "text": part["text"]} if part["type"] == "input_text" else part
+                for part in parts]
     return [{**part, "detail": part.get("detail", "auto")} if part["type"] == "input_image" else part
             for part in parts]
 
 def item_content_from_api(parts: Any) -> Any:
     """A message item's content as the API answers it, in the input's spelling: the text alone for a single
     text part, else a list of parts."""
-    content = [_item_part(f"part {index}", _known_keys(part)) for index, part in enumerate(parts or [])]
+    content = [_answered_part(index, part) for index, part in enumerate(parts or [])]
     if len(content) == 1 and content[0]["type"] == "input_text":
         return content[0]["text"]
     return content
 
-def _known_keys(part: Mapping[str, Any]) -> dict[str, Any]:
-    """An answered part without the keys the API adds that an input part has no place for (nulls,
-    ``prompt_cache_breakpoint``)."""
-    return {k: v for k, v in part.items() if v is not None and k != "prompt_cache_breakpoint"}
+def _answered_part(index: int, part: Mapping[str, Any]) -> dict[str, Any]:
+    """An answered part in the input's spelling, without the keys the API adds that an input part has no place
+    for (nulls, ``prompt_cache_breakpoint``); one no input can spell (a refusal, in an item a response made)
+    as the API has it, so it shows as drift rather than failing the read."""
+    known = {k: v for k, v in part.items() if v is not None and k != "prompt_cache_breakpoint"}
+    try:
+        return _item_part(f"part {index}", known)
+    except ValueError:
+        return dict(without_nulls(part))
 
 def assistant_item_problems(role: Any, content: Any) -> str | None:
     """Why ``content`` cannot be an assistant's message item (an assistant message is text only), or ``None``."""

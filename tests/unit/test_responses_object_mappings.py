@@ -170,3 +170,8 @@ def test_a_conversations_first_messages_may_say_their_type_as_the_api_does() -> 
         "item 0 has type 'function_call': a Thread starts with messages only (type: message, or no type).")
     assert diff(CONVERSATION.fields, {"messages": [{"type": "message", "content": "Hi"}]},
                 {"messages": [{"content": [{"type": "input_text", "text": "Hi"}]}]}).changed == []
+
+
+def test_a_part_no_input_can_spell_reads_back_as_the_api_has_it() -> None:
+    refusal = {"type": "refusal", "refusal": "I can't.", "extra": None}
+    assert item_content_from_api([refusal]) == [{"type": "refusal", "refusal": "I can't."}]
