@@ -51,7 +51,9 @@ class Assistant(pulumi.dynamic.Resource, module="openai", name="Assistant"):
     metadata: pulumi.Output[dict[str, str] | None]
     temperature: pulumi.Output[float | None]
     top_p: pulumi.Output[float | None]
-    response_format: pulumi.Output[str | dict[str, Any] | None]
+    # 'auto' (str) or a format (dict): Pulumi's output translation raises on a union of a string and a dict,
+    # so it is typed Any
+    response_format: pulumi.Output[Any]
     reasoning: pulumi.Output[dict[str, str] | None]
     text: pulumi.Output[dict[str, Any] | None]
     api: pulumi.Output[str | None]

@@ -38,7 +38,9 @@ class Message(pulumi.dynamic.Resource, module="openai", name="Message"):
     """
 
     thread_id: pulumi.Output[str]
-    content: pulumi.Output[str | list[dict[str, Any]]]
+    # the text (str) or the content parts (list of dicts): Pulumi's output translation raises on a union of
+    # a string and a list, so it is typed Any
+    content: pulumi.Output[Any]
     role: pulumi.Output[str | None]
     attachments: pulumi.Output[list[dict[str, Any]] | None]
     metadata: pulumi.Output[dict[str, str] | None]

@@ -319,3 +319,50 @@ def test_a_preview_of_a_message_on_a_conversation_not_made_yet_passes_check(engi
     [(field, reason)] = engine.check(urn(Message, "question"), {}, known).failures
     assert field == "content" and "input_file" in reason
     assert fake.requests == []
+
+
+def test_a_program_stands_up_an_agent_a_conversation_and_a_question_on_it(engine: ProviderServer, fake: FakeOpenAI,
+                                                                         tmp_path: Path) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\n"
+        "from pulumi_openai_run import Assistant, Message, Thread\n"
+        "a = Assistant('helper', model='gpt-6-astra', instructions='Answer in one sentence.', api='responses',\n"
+        "              reasoning={'effort': 'low'})\n"
+        "t = Thread('conversation', api='responses', metadata={'team': 'docs'},\n"
+        "           messages=[{'role': 'developer', 'content': 'Be brief.'}])\n"
+        "q = Message('question', thread_id=t.id, content=[{'type': 'input_text', 'text': 'Summarise this.'},\n"
+        "            {'type': 'input_file', 'file_id': 'file-report'}])\n"
+        "pulumi.export('agent', a.id)\n"
+        "pulumi.export('object', a.object)\n"
+        "pulumi.export('conversation', t.id)\n"
+        "pulumi.export('question', q.id)\n"
+        "pulumi.export('status', q.status)\n"
+    )
+    mocks = ProviderServerMocks(engine)
+    exports = dict(run_program(program, mocks, project="openai-run-quickstart"))
+    assert [r.operation for r in mocks.registrations] == ["create"] * 3
+    assert fake.agent(exports["agent"])["reasoning"]["effort"] == "low" and exports["object"] == "agent"
+    items = fake.conversation_items(exports["conversation"])
+    assert [(i["role"], [p["type"] for p in i["content"]]) for i in items] == [
+        ("developer", ["input_text"]), ("user", ["input_text", "input_file"])]
+    assert items[-1]["id"] == exports["question"] and exports["status"] == "completed"
+
+
+def test_outputs_that_are_a_string_or_a_list_or_map_reach_the_program(engine: ProviderServer, fake: FakeOpenAI,
+                                                                      tmp_path: Path) -> None:
+    # Message.content and Assistant.response_format are a string or parts / a map: Pulumi's output
+    # translation raises on such a union, so they are typed Any (they failed the program before).
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\n"
+        "from pulumi_openai_run import Assistant, Message, Thread\n"
+        "a = Assistant('helper', model='gpt-4o', api='assistants', response_format={'type': 'json_schema',\n"
+        "              'json_schema': {'name': 'answer', 'schema': {'type': 'object'}}})\n"
+        "t = Thread('thread', api='assistants')\n"
+        "q = Message('question', thread_id=t.id, content=[{'type': 'text', 'text': 'Hi'}])\n"
+        "pulumi.export('format', a.response_format['type'])\n"
+        "pulumi.export('parts', q.content)\n"
+    )
+    exports = dict(run_program(program, ProviderServerMocks(engine), project="openai-run-quickstart"))
+    assert exports == {"format": "json_schema", "parts": [{"type": "text", "text": "Hi"}]}
