@@ -30,7 +30,8 @@ class Thread(pulumi.dynamic.Resource, module="openai", name="Thread"):
 
     ``thread.id`` is its id (``conv_...``; a thread's ``thread_...``). ``metadata`` (and a thread's
     ``tool_resources``) change in place; changing the initial ``messages`` makes a new one. ``pulumi destroy``
-    deletes it, with its messages or items.
+    deletes it: a thread with its messages; a conversation without its items, which the API does not delete
+    (a ``Message`` on it deletes its own item first).
     """
 
     messages: pulumi.Output[list[dict[str, Any]] | None]
