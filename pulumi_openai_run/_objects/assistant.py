@@ -151,7 +151,8 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "instructions",
-        "The system instructions the assistant follows, at most 256,000 characters.",
+        "The system instructions the assistant follows, at most 256,000 characters (an agent appends them to "
+        "its base instructions).",
         on_change="update",
         validate=a_string(256_000, allow_empty=True),
     ),
