@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 # "module:Name" of the SDK's type for each ``object`` value the fake sends
 _BY_OBJECT = {
+    "agent": "openai.types.beta:Agent",
+    "agent.deleted": "openai.types.beta:AgentDeleted",
     "assistant": "openai.types.beta:Assistant",
     "assistant.deleted": "openai.types.beta:AssistantDeleted",
     "thread": "openai.types.beta:Thread",
@@ -121,6 +123,15 @@ def _check(spec: str, data: Any, path: str) -> None:
     dumped = adapter.dump_python(parsed, mode="json", exclude_unset=True, by_alias=True)
     if dumped != data:
         raise ShapeError(f"{path} changes when read as a {spec}: {data!r} -> {dumped!r}")
+
+
+RESPONSE_TOOL = "openai.types.responses:Tool"
+
+
+def check_as(spec: str, data: Any, path: str) -> None:
+    """Raise :class:`ShapeError` unless ``data`` reads back unchanged as the SDK type ``spec``
+    (``"module:Name"``); for request parts the fake echoes as they are, e.g. a response's tools."""
+    _check(spec, data, path)
 
 
 def conform(data: Any, path: str = "body") -> Any:
