@@ -159,7 +159,7 @@ class App:
                 ),
             )
         try:
-            reply = self.api.dispatch(request.method, path, request.query, body)
+            reply = self.api.dispatch(request.method, path, request.query, body, request.headers)
         except ApiError as error:
             return _error_response(error)
         except Exception as error:  # a bug in the fake: answer like the service would, and say why

@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .agent_store import DEFAULT_MODEL
 from .api import Api
 from .app import App
 from .clock import make_clock
+from .endpoints.agents import AGENT_FIELDS
 from .errors import ApiError
 from .faults import Fault, FaultBook
 from .recording import RecordedRequest, RequestLog
@@ -18,6 +20,7 @@ from .script import RunScript
 from .server import FakeServer
 from .state import FakeState
 from .transport import make_transport
+from .validation import validate
 
 if TYPE_CHECKING:
     import httpx2
@@ -129,6 +132,30 @@ class FakeOpenAI:
         """Create a conversation (``conv_...``); each message is a user message's text or an input item."""
         return self._state.conversations.create_conversation(_message_items(messages), metadata)
 
+    # -- seeding the Agents API (not recorded as requests) -------------------------------------
+
+    def create_agent(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        instructions: str | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Create an agent object (``POST /agents`` without a request): ``reasoning``, ``text`` and the other
+        create params as keywords, validated as the API does (raises :class:`ApiError`)."""
+        body: dict[str, Any] = {"model": model, **fields}
+        for key, value in (("instructions", instructions), ("name", name)):
+            if value is not None:
+                body[key] = value
+        if tools is not None:
+            body["tools"] = [dict(tool) for tool in tools]
+        if metadata is not None:
+            body["metadata"] = dict(metadata)
+        return self._state.agents.create(validate(body, AGENT_FIELDS, required=("model",)))
+
     # -- scripting and time ---------------------------------------------------------------------
 
     def script_runs(self, *scripts: RunScript) -> None:
@@ -172,6 +199,14 @@ class FakeOpenAI:
     def assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant's API JSON now (KeyError if unknown or deleted)."""
         return _known(assistant_id, lambda: self._state.get_assistant(assistant_id))
+
+    def agent(self, agent_id: str) -> dict[str, Any]:
+        """The agent's API JSON now (KeyError if unknown or deleted)."""
+        return _known(agent_id, lambda: self._state.agents.get(agent_id))
+
+    def agents(self) -> list[dict[str, Any]]:
+        """Every agent, oldest first."""
+        return self._state.agents.all()
 
     def thread(self, thread_id: str) -> dict[str, Any]:
         """The thread's API JSON now (KeyError if unknown or deleted)."""

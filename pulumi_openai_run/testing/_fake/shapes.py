@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 # "module:Name" of the SDK's type for each ``object`` value the fake sends
 _BY_OBJECT = {
+    "agent": "openai.types.beta:Agent",
+    "agent.deleted": "openai.types.beta:AgentDeleted",
     "assistant": "openai.types.beta:Assistant",
     "assistant.deleted": "openai.types.beta:AssistantDeleted",
     "thread": "openai.types.beta:Thread",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import assistants_json as objects
+from .agent_store import AgentStore
 from .clock import Clock
 from .conversation_store import ConversationStore
 from .errors import ApiError, bad_request, not_found
@@ -45,6 +46,8 @@ class FakeState:
         self._run_thread: dict[str, str] = {}
         self.conversations = ConversationStore(clock, self.take_script)
         """The Responses + Conversations model, on the same clock and scripts."""
+        self.agents = AgentStore(clock)
+        """The Agents API's agent objects."""
 
     # -- time and scripts -----------------------------------------------------------------------
 
