@@ -20,9 +20,11 @@ class ApiCase:
     create_path: Callable[[str], str]  # the path a create is sent to, given the thread (conversation)
     cancel: str  # regex of the cancel call's path
     busy: str  # what the API says when the thread (conversation) is taken
-    create_requests: Callable[[str], list[tuple[str, str]]]  # what a create without a window sends
+    create_requests: Callable[[dict[str, str]], list[tuple[str, str]]]  # what a create without a window sends,
+    # given the seeded ids
     first_refresh_requests: int  # the requests of the first refresh of a run found finished
-    stream_requests: Callable[[str, str], list[tuple[str, str]]]  # a streamed up's, given thread and run id
+    stream_requests: Callable[[dict[str, str], str], list[tuple[str, str]]]  # a streamed up's, given the ids and
+    # the run id
     run_prefix: str  # of a run's (response's) id
     collection: str  # the API's path for the objects a Run points at
     state_of_a_run: dict[str, str]  # the least state a read or a delete of one needs
@@ -36,9 +38,9 @@ def _seed_assistants(fake: FakeOpenAI) -> dict[str, str]:
 
 
 def _seed_responses(fake: FakeOpenAI) -> dict[str, str]:
-    prompt = fake.create_prompt(model="gpt-4o", instructions="Be brief.")
+    agent = fake.create_agent(instructions="Be brief.")
     conversation = fake.create_conversation(messages=["Summarise the report."])
-    return {"assistant_id": prompt["id"], "thread_id": conversation["id"]}
+    return {"assistant_id": agent["id"], "thread_id": conversation["id"]}
 
 
 ASSISTANTS = ApiCase(
@@ -49,10 +51,10 @@ ASSISTANTS = ApiCase(
     create_path=lambda thread: f"/threads/{thread}/runs",
     cancel=r"/threads/[^/]+/runs/run_\w+/cancel",
     busy="already has an active run",
-    create_requests=lambda thread: [("POST", f"/threads/{thread}/runs")],
+    create_requests=lambda ids: [("POST", f"/threads/{ids['thread_id']}/runs")],
     first_refresh_requests=3,  # the run, its steps, its messages
-    stream_requests=lambda thread, run: [("POST", f"/threads/{thread}/runs"),
-                                         ("GET", f"/threads/{thread}/runs/{run}/steps")],
+    stream_requests=lambda ids, run: [("POST", f"/threads/{ids['thread_id']}/runs"),
+                                      ("GET", f"/threads/{ids['thread_id']}/runs/{run}/steps")],
     run_prefix="run",
     collection="assistants",
     state_of_a_run={"thread_id": "thread_1"},
@@ -66,11 +68,14 @@ RESPONSES = ApiCase(
     create_path=lambda _conversation: "/responses",
     cancel=r"/responses/resp_\w+/cancel",
     busy="operating on this conversation",
-    # the conversation's items first (to tell a lost create's response from what was there), then the create
-    create_requests=lambda conversation: [("GET", f"/conversations/{conversation}/items"), ("POST", "/responses")],
+    # the agent's configuration, the conversation's items (to tell a lost create's response from what was
+    # there), then the create
+    create_requests=lambda ids: [("GET", f"/agents/{ids['assistant_id']}"),
+                                 ("GET", f"/conversations/{ids['thread_id']}/items"), ("POST", "/responses")],
     first_refresh_requests=1,  # a finished response is read whole
-    stream_requests=lambda conversation, _response: [("GET", f"/conversations/{conversation}/items"),
-                                                     ("POST", "/responses")],  # no polls, no steps to list
+    stream_requests=lambda ids, _response: [("GET", f"/agents/{ids['assistant_id']}"),
+                                            ("GET", f"/conversations/{ids['thread_id']}/items"),
+                                            ("POST", "/responses")],  # no polls, no steps to list
     run_prefix="resp",
     collection="responses",
     state_of_a_run={"api": "responses"},

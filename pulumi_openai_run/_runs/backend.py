@@ -114,6 +114,7 @@ class Api:
     title: str
     thread_prefix: str
     assistant_prefix: str
+    """The prefix of its assistants' ids, or ``""`` where they have none to go by (agents)."""
     run_prefix: str
     thread_noun: str
     assistant_noun: str

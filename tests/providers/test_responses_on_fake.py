@@ -1,5 +1,5 @@
 """RunProvider on the Responses API (the fake's /responses and /conversations over HTTP): the same Run, the
-same outcomes and rules, on a stored prompt, a conversation and a response; what it does as on the
+same outcomes and rules, on an agent (or a model alone), a conversation and a response; what it does as on the
 Assistants API is tested for both in test_run_on_fake.py."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
+from pulumi_openai_run.schema import UNKNOWN
 from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript, configured_provider
 from tests.apis import RESPONSES
 
@@ -55,9 +56,13 @@ def test_up_waits_and_records_everything(fake: FakeOpenAI, provider: RunProvider
     assert outs["message_ids"] == [response["output"][-1]["id"]]
     assert outs["message_ids"][0] in [item["id"] for item in fake.conversation_items(ids["thread_id"])]
     assert outs["metadata"] == {"team": "docs"} and outs["assistant_id"] == ids["assistant_id"]
-    # one create: the prompt on the conversation, in the background, stored, with the Run's overrides
+    # one create on the conversation, in the background, stored, configured inline: the agent's model and
+    # instructions, the Run's overrides
     [sent] = created(fake)
-    assert sent["prompt"] == {"id": ids["assistant_id"]} and sent["conversation"] == ids["thread_id"]
+    agent = fake.agent(ids["assistant_id"])
+    assert "prompt" not in sent and sent["conversation"] == ids["thread_id"]
+    assert (sent["model"], sent["instructions"]) == (agent["model"], "Be brief.")
+    assert (response["model"], response["instructions"]) == (agent["model"], "Be brief.")
     assert sent["background"] is True and sent["store"] is True
     assert sent["max_output_tokens"] == 300 and sent["temperature"] == 0.5
     assert sent["tools"] == [{"type": "function", "name": "lookup", "parameters": {"type": "object"}, "strict": False},
@@ -101,10 +106,10 @@ def test_a_function_call_nobody_answers_fails_naming_it(fake: FakeOpenAI, provid
     assert "cancelled" not in str(caught.value)  # and the error does not claim one
 
 
-def test_an_unknown_prompt_or_conversation_fails_fast_naming_it(
+def test_an_unknown_agent_or_conversation_fails_fast_naming_it(
         fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
-    with pytest.raises(ProviderError, match=r"pmpt_missing.*HTTP 404"):
-        provider.create({**ids, "assistant_id": "pmpt_missing", "completion_window": 60.0})
+    with pytest.raises(ProviderError, match=r"read agent agent_missing.*HTTP 404"):
+        provider.create({**ids, "assistant_id": "agent_missing", "completion_window": 60.0})
     with pytest.raises(ProviderError, match=r"conv_missing.*HTTP 404"):
         provider.create({**ids, "thread_id": "conv_missing", "completion_window": 60.0})
     assert fake.responses_on(ids["thread_id"]) == []
@@ -129,7 +134,10 @@ def test_import(fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str], gi
     props = {"thread_id": ids["thread_id"]} if given else {}
     imported = provider.read(result.id, props)
     assert imported.id == result.id
-    assert imported.inputs == {**ids, "metadata": {"team": "docs"}}
+    # a response does not say which agent configured it: give assistant_id to Run.get to keep it
+    assert imported.inputs == {"thread_id": ids["thread_id"], "metadata": {"team": "docs"}}
+    assert provider.read(result.id, {**props, "assistant_id": ids["assistant_id"]}).inputs == {
+        **ids, "metadata": {"team": "docs"}}
     assert imported.outs is not None and imported.outs["steps"] == result.outs["steps"]
     assert imported.outs["reply"] == result.outs["reply"]
 
@@ -203,12 +211,29 @@ def test_check_refuses_ids_of_the_other_api_naming_the_field(provider: RunProvid
 
     assert failures(**ids) == {}
     assert failures(**ids, api="responses") == {}
-    assert set(failures(**ids, api="assistants")) == {"assistant_id", "thread_id"}
+    assert set(failures(**ids, api="assistants")) == {"thread_id"}  # an agent's id has no shape to go by
     assert set(failures(assistant_id="asst_1", thread_id=ids["thread_id"])) == {"assistant_id"}
-    assert set(failures(assistant_id=ids["assistant_id"], thread_id="thread_1")) == {"assistant_id"}
+    assert failures(assistant_id=ids["assistant_id"], thread_id="thread_1") == {}  # could be an assistant's
     assert set(failures(assistant_id="asst_1", thread_id="thread_1", api="responses")) == {"assistant_id", "thread_id"}
     assert set(failures(**ids, api="chat")) == {"api"}
     assert set(failures(**ids, tools=[{"type": "file_search"}], max_tokens=8.0)) == {"tools", "max_tokens"}
+
+
+def test_check_wants_an_agent_or_a_model_and_refuses_stored_prompts(provider: RunProvider,
+                                                                    ids: dict[str, str]) -> None:
+    def failures(**news: Any) -> dict[str, str]:
+        return {f.property: f.reason for f in provider.check({}, news).failures}
+
+    conversation = ids["thread_id"]
+    assert failures(thread_id=conversation, model="gpt-6.2-sol") == {}
+    assert failures(thread_id=conversation, assistant_id=UNKNOWN) == {}  # an Assistant not made yet, in a preview
+    neither = failures(thread_id=conversation, instructions="Be brief.")
+    assert set(neither) == {"assistant_id"} and "'model'" in neither["assistant_id"]
+    prompt = failures(thread_id=conversation, assistant_id="pmpt_abc")
+    assert set(prompt) == {"assistant_id"} and "2026-11-30" in prompt["assistant_id"]
+    # on the Assistants API an assistant stays required
+    assistants = failures(thread_id="thread_1", model="gpt-6.2-sol")
+    assert set(assistants) == {"assistant_id"} and "required on the Assistants API" in assistants["assistant_id"]
 
 
 # --- faults: retried, and never a second response --------------------------------------------
@@ -264,7 +289,7 @@ def test_an_unknown_outcome_that_made_nothing_is_sent_again_once(
 def test_a_stream_lost_before_it_names_the_response_is_not_sent_again() -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=5.0)
-        ids = {"assistant_id": live.create_prompt()["id"], "thread_id": live.create_conversation()["id"]}
+        ids = RESPONSES.seed(live)
         live.inject(Fault(method="POST", path=CREATE, kind="lose_response"))
         with pytest.raises(ProviderError, match="was not sent again"):
             configured_provider(live).create({**ids, "completion_window": 30.0, "stream_for_tool": True})

@@ -20,7 +20,7 @@ def test_without_a_window_the_run_is_created_and_left_running(
     result = provider.create({**api_ids, **window})
     assert result.outs["status"] == "queued"
     assert result.outs["steps"] == [] and result.outs["usage"] == {}
-    assert [(r.method, r.path) for r in fake.requests] == api.create_requests(api_ids["thread_id"])
+    assert [(r.method, r.path) for r in fake.requests] == api.create_requests(api_ids)
     assert api.run(fake, result.id)["status"] == "queued"
 
 
@@ -80,7 +80,7 @@ def test_streaming_gives_the_same_outputs_as_polling(api: ApiCase) -> None:
         polled = provider.create(inputs).outs
         live.clear_requests()
         streamed = provider.create({**inputs, "stream_for_tool": True})
-        assert [(r.method, r.path) for r in live.requests] == api.stream_requests(ids["thread_id"], streamed.id)
+        assert [(r.method, r.path) for r in live.requests] == api.stream_requests(ids, streamed.id)
         [create] = [r for r in live.requests if r.method == "POST"]
         assert create.json["stream"] is True
         assert streamed.outs["status"] == polled["status"] == "completed"
