@@ -94,14 +94,23 @@ Timing with the manual clock (it starts at ``1_750_000_000`` and moves in whole 
 The Responses and Conversations APIs (the Assistants API's successor) are served too, on the same clock,
 scripts, faults and request log:
 
-* ``POST /responses`` with a stored prompt (``fake.create_prompt(...)``, ``pmpt_...``) or a model, on a
-  conversation (``fake.create_conversation(messages=[...])``, ``conv_...``); ``background: true`` answers
-  ``queued`` at once, ``stream: true`` answers server-sent events (``response.created`` ...
-  ``response.completed``), otherwise the create answers when the response is done.
+* ``POST /responses`` with inline configuration (``model``, ``instructions``, ``tools``, ``temperature``,
+  ``top_p``, ``max_output_tokens``, ``metadata``, ``reasoning``, ``text``, echoed in the response) and
+  ``input`` (a string, or messages with ``input_text``/``input_image``/``input_file`` parts), on a
+  conversation (``fake.create_conversation(messages=[...])``, ``conv_...``; the id or ``{"id": ...}``);
+  ``background: true`` answers ``queued`` at once, ``stream: true`` answers server-sent events with
+  ``sequence_number`` (``response.created`` ... ``response.completed``), otherwise the create answers when
+  the response is done.
+* ``prompt`` (``pmpt_...``): prompt objects were shut down on 2026-11-30, and the fake answers 400 saying
+  so, unless prompts were seeded (``fake.create_prompt(...)``): then it serves them as before.
+  ``FakeOpenAI(stored_prompts=True | False)`` forces either.
+* Tools are the Responses API's types only, each checked against openai-python's ``responses.Tool``;
+  ``FakeOpenAI(sampling_refused_by=[model, ...])`` makes those models refuse ``temperature``/``top_p``.
 * ``GET``/``DELETE /responses/{id}`` (``include`` for file search results and code interpreter outputs;
   ``?stream=true&starting_after=N`` resumes a stream), ``POST /responses/{id}/cancel`` (background only;
   ``cancelled`` at once).
-* ``/conversations`` and their ``items`` (create, list, retrieve, delete). A conversation runs one response
+* ``/conversations`` (create with at most 20 ``items`` and ``metadata``, retrieve, update metadata,
+  delete) and their ``items`` (create, list, retrieve, delete). A conversation runs one response
   at a time (400 ``conversation_locked``), and a response's input and output items join it when the
   response completes or ends incomplete.
 * Each response takes the next :class:`RunScript`: its tool steps become output items
@@ -109,6 +118,16 @@ scripts, faults and request log:
   completed response with a ``function_call`` item; ``expired`` fails (responses do not expire).
 * ``fake.response(id)``, ``fake.responses_on(conversation_id)`` and ``fake.conversation_items(...)`` show
   the result.
+* ``Fault(kind="drop_stream", after_events=K)`` closes a stream after K events (before its terminal event,
+  without ``done``); the response goes on, and ``GET /responses/{id}?stream=true&starting_after=N``
+  resumes it.
+
+The Agents API (beta; requests need ``OpenAI-Beta: agents=v1``, which ``client.beta.agents`` sends):
+``/agents`` create, list, retrieve, update (``POST /agents/{id}``: fields given replace, ``metadata`` the
+whole map) and delete; ``model`` required, at most 16 metadata keys, and only the agent object's tool types
+(function, tool_search, programmatic_tool_calling, mcp, web_search, computer_use, automations). Seed one
+with ``fake.create_agent(model=..., instructions=..., tools=[...])``; ``fake.agent(id)`` and
+``fake.agents()`` show them. Agent ids look like ``agent_<32 hex>``, but the API documents no prefix.
 
 Command line: ``python -m pulumi_openai_run.testing --port 8080 --seed`` serves with the real clock
 until Ctrl-C and prints the base URL (``--port 0`` picks a free port); ``python -m

@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outcome", choices=OUTCOMES, default="completed", help="how every run ends")
     parser.add_argument(
         "--seed", action="store_true",
-        help="create an assistant, a thread, a stored prompt and a conversation, and print their ids",
+        help="create an assistant, a thread, a stored prompt, a conversation and an agent, and print their ids",
     )
     return parser
 
@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"thread_id={thread['id']}", flush=True)
             print(f"prompt_id={prompt['id']}  (Responses API: use as assistant_id)", flush=True)
             print(f"conversation_id={conversation['id']}  (Responses API: use as thread_id)", flush=True)
+            agent = fake.create_agent(name="fake-agent", instructions="Answer in one sentence.")
+            print(f"agent_id={agent['id']}  (Agents API: an Assistant on the Responses API)", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -71,6 +71,20 @@ def _error_response(error: ApiError, headers: dict[str, str] | None = None) -> R
     return _json_response(error.status, error.body(), headers)
 
 
+def _cut(stream: Iterator[bytes], events: int) -> Iterator[bytes]:
+    """The first ``events`` events of an SSE stream, then its end, as a dropped connection shows it (the
+    stream's own end, e.g. the fake stopping, may come first). Each chunk of the stream is one event."""
+    if events == 0:
+        return
+    for sent, chunk in enumerate(stream, start=1):
+        yield chunk
+        if sent == events:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+            return
+
+
 class App:
     def __init__(self, state: FakeState, api: Api, faults: FaultBook, log: RequestLog, api_key: str) -> None:
         self.state = state
@@ -101,6 +115,8 @@ class App:
         response = self._process(request, path, body)
         if fault is not None and fault.kind == "lose_response":
             return Dropped("lose_response")
+        if fault is not None and fault.kind == "drop_stream" and response.stream is not None:
+            response.stream = _cut(response.stream, fault.after_events)
         return response
 
     def _apply_fault(

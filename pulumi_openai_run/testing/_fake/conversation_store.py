@@ -36,6 +36,14 @@ from .response_lifecycle import (
 )
 from .script import RunScript
 
+PROMPTS_SHUT_DOWN_MESSAGE = (
+    "Prompt objects were shut down on 2026-11-30: the 'prompt' parameter is no longer supported. Send the "
+    "configuration inline ('model', 'instructions', 'tools'), or keep it in an agent (/v1/agents)."
+)
+
+MAX_ITEMS = 20
+"""The most items a conversation create or an items create takes."""
+
 LOCKED_MESSAGE = "Another process is currently operating on this conversation. Please retry in a few seconds."
 
 
@@ -62,6 +70,11 @@ class ConversationStore:
         self._prompts: dict[str, dict[str, Any]] = {}
         self._conversations: dict[str, _Conversation] = {}
         self._responses: dict[str, ResponseLifecycle] = {}
+        self.sampling_refused_by: frozenset[str] = frozenset()
+        """Models that refuse ``temperature`` and ``top_p`` (as current reasoning models do)."""
+        self.stored_prompts: bool | None = None
+        """Whether ``prompt`` is served from the seeded prompts (True), refused as shut down (False), or
+        None: served once a prompt has been seeded (``create_prompt``), refused otherwise."""
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -97,6 +110,10 @@ class ConversationStore:
 
     def create_conversation(self, items: Sequence[Mapping[str, Any]] | str | None,
                             metadata: Mapping[str, str] | None) -> dict[str, Any]:
+        if not isinstance(items, str) and len(items or ()) > MAX_ITEMS:
+            raise bad_request(f"Invalid 'items': array too long. Expected an array with maximum length {MAX_ITEMS}, "
+                              f"but got an array with length {len(items or ())} instead.", "items",
+                              "array_above_max_length")
         with self.lock:
             conversation = _Conversation(conversation_object(self._now(), metadata), input_items(items))
             self._conversations[conversation.data["id"]] = conversation
@@ -124,6 +141,10 @@ class ConversationStore:
             conversation = self._conversation(conversation_id)
             if self._active_on(conversation_id) is not None:
                 raise locked(conversation_id)
+            if not isinstance(items, str) and len(items) > MAX_ITEMS:
+                raise bad_request(f"Invalid 'items': array too long. Expected an array with maximum length "
+                                  f"{MAX_ITEMS}, but got an array with length {len(items)} instead.", "items",
+                                  "array_above_max_length")
             added = input_items(items)
             conversation.items.extend(added)
             data = [public_item(item, include) for item in added]
@@ -169,9 +190,17 @@ class ConversationStore:
         """Create a response (body already validated); the caller copies what it needs under the lock."""
         with self.lock:
             now = self._now()
+            serve_prompts = self.stored_prompts if self.stored_prompts is not None else bool(self._prompts)
+            if body.get("prompt") and not serve_prompts:
+                raise bad_request(PROMPTS_SHUT_DOWN_MESSAGE, "prompt", "unsupported_parameter")
             prompt = self._prompt(str(body["prompt"]["id"])) if body.get("prompt") else None
             if prompt is None and not body.get("model"):
                 raise bad_request("Missing required parameter: 'model'.", "model", "missing_required_parameter")
+            model = body.get("model") or (prompt or {}).get("model")
+            for name in ("temperature", "top_p"):
+                if body.get(name) is not None and model in self.sampling_refused_by:
+                    raise bad_request(f"Unsupported parameter: '{name}' is not supported with this model.", name,
+                                      "unsupported_parameter")
             conversation = body.get("conversation")
             conversation_id = conversation.get("id") if isinstance(conversation, Mapping) else conversation
             if conversation_id is not None:

@@ -43,17 +43,30 @@ def _message_items(messages: Iterable[str | Mapping[str, Any]] | None) -> list[d
 
 
 class FakeOpenAI:
-    """A stateful fake of the OpenAI Assistants v2 API (see the package docs)."""
+    """A stateful fake of the OpenAI API: Assistants v2, Responses + Conversations, Agents (see the package
+    docs).
+
+    ``stored_prompts``: a response's ``prompt`` (``pmpt_...``) is served from the prompts seeded with
+    :meth:`create_prompt` (True), refused as shut down on 2026-11-30, as today's OpenAI does (False), or,
+    by default (None), served once a prompt has been seeded and refused otherwise.
+
+    ``sampling_refused_by``: models whose responses refuse ``temperature`` and ``top_p`` with the API's 400
+    (``unsupported_parameter``, naming the field), as current reasoning models do.
+    """
 
     def __init__(
         self,
         api_key: str = "sk-fake-test",
         clock: Literal["manual", "real"] = "manual",
         poll_after_ms: int | None = None,
+        stored_prompts: bool | None = None,
+        sampling_refused_by: Iterable[str] = (),
     ) -> None:
         self.api_key = api_key
         self._clock = make_clock(clock)
         self._state = FakeState(self._clock)
+        self._state.conversations.stored_prompts = stored_prompts
+        self._state.conversations.sampling_refused_by = frozenset(sampling_refused_by)
         self._faults = FaultBook()
         self._log = RequestLog()
         self._app = App(self._state, Api(self._state, poll_after_ms), self._faults, self._log, api_key)

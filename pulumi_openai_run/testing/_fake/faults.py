@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["status", "reset", "delay", "lose_response"]
-FAULT_KINDS: tuple[str, ...] = ("status", "reset", "delay", "lose_response")
+FaultKind = Literal["status", "reset", "delay", "lose_response", "drop_stream"]
+FAULT_KINDS: tuple[str, ...] = ("status", "reset", "delay", "lose_response", "drop_stream")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class Fault:
     * ``delay``: wait ``delay`` real seconds, then process and answer normally.
     * ``lose_response``: process the request (its side effects happen), then close the connection
       without a response.
+    * ``drop_stream``: process the request; if it answers a stream of server-sent events, close the
+      connection after ``after_events`` events, before the terminal event and without ``done`` (the
+      object goes on; resume with ``GET /responses/{id}?stream=true&starting_after=<last sequence_number>``).
+      A request that answers JSON is not affected (but uses up one of ``times``).
     """
 
     method: str = "POST"
@@ -34,6 +38,7 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     message: str | None = None
+    after_events: int = 0
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -42,6 +47,8 @@ class Fault:
             raise ValueError("times must be at least 1")
         if self.delay < 0:
             raise ValueError("delay must not be negative")
+        if self.after_events < 0:
+            raise ValueError("after_events must not be negative")
         re.compile(self.path)
 
     def matches(self, method: str, path: str) -> bool:

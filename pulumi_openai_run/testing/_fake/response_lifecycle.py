@@ -84,6 +84,8 @@ def message_item(role: str, content: Any, status: str = "completed") -> dict[str
     for part in parts:
         if part.get("type") == "output_text":
             part.setdefault("annotations", [])  # the service answers every output text with its annotations
+        elif part.get("type") == "input_image":
+            part.setdefault("detail", "auto")  # and every input image with its detail
     return {"id": new_id("msg"), "type": "message", "role": role, "status": status, "content": parts}
 
 
@@ -113,6 +115,7 @@ def response_object(created_at: float, body: Mapping[str, Any], prompt: Mapping[
         return default if value is None else value
 
     background = bool(body.get("background"))
+    reasoning, text = body.get("reasoning") or {}, body.get("text") or {}
     prompt_ref = None
     if prompt is not None:
         given = body.get("prompt") or {}
@@ -137,11 +140,12 @@ def response_object(created_at: float, body: Mapping[str, Any], prompt: Mapping[
         "parallel_tool_calls": body.get("parallel_tool_calls") is not False,
         "previous_response_id": body.get("previous_response_id"),
         "prompt": prompt_ref,
-        "reasoning": {"effort": None, "summary": None},
+        "reasoning": {"effort": reasoning.get("effort"), "summary": reasoning.get("summary")},
         "service_tier": "default",
         "store": body.get("store") is not False,
         "temperature": pick("temperature", 1.0),
-        "text": {"format": {"type": "text"}, "verbosity": "medium"},
+        "text": {"format": copy.deepcopy(text.get("format") or {"type": "text"}),
+                 "verbosity": text.get("verbosity") or "medium"},
         "tool_choice": body.get("tool_choice") or "auto",
         "tools": copy.deepcopy(list(pick("tools", []))),
         "top_p": pick("top_p", 1.0),

@@ -125,6 +125,15 @@ def _check(spec: str, data: Any, path: str) -> None:
         raise ShapeError(f"{path} changes when read as a {spec}: {data!r} -> {dumped!r}")
 
 
+RESPONSE_TOOL = "openai.types.responses:Tool"
+
+
+def check_as(spec: str, data: Any, path: str) -> None:
+    """Raise :class:`ShapeError` unless ``data`` reads back unchanged as the SDK type ``spec``
+    (``"module:Name"``); for request parts the fake echoes as they are, e.g. a response's tools."""
+    _check(spec, data, path)
+
+
 def conform(data: Any, path: str = "body") -> Any:
     """``data`` unchanged, once checked against the SDK's type for it (objects, lists of them, stream events).
 

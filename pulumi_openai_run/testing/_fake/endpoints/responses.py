@@ -14,6 +14,7 @@ from ..conversation_store import ConversationStore
 from ..errors import bad_request
 from ..replies import ID, JsonReply, Query, Reply, Route, StreamReply, body_of, include_values, poll_headers
 from ..response_lifecycle import INCLUDABLE
+from ..shapes import RESPONSE_TOOL, ShapeError, check_as
 
 
 def include_query(query: Query) -> list[str]:
@@ -53,15 +54,22 @@ def _fields(param: str, value: Any, fields: Mapping[str, v.Check], required: tup
             check(f"{param}.{name}", value[name])
 
 
+TOOL_TYPES = ("function", "file_search", "computer", "computer_use_preview", "web_search", "web_search_2025_08_26",
+              "mcp", "code_interpreter", "programmatic_tool_calling", "image_generation", "local_shell", "shell",
+              "custom", "namespace", "tool_search", "web_search_preview", "web_search_preview_2025_03_11",
+              "apply_patch")
+"""The tool types the Responses API takes (openai-python's ``responses.Tool``); not, e.g., an agent
+object's ``computer_use`` or ``automations``."""
+
+
 def tools(param: str, value: Any) -> None:
     """Responses tool objects: function tools are flat; file_search needs vector stores, code_interpreter
-    a container."""
+    a container; any field the SDK's type for the tool does not have is refused, naming the tool."""
     v.array(param, value)
     for index, tool in enumerate(value):
         where = f"{param}[{index}]"
         v.obj(where, tool)
-        v.one_of("function", "file_search", "code_interpreter", "web_search", "web_search_preview", "mcp",
-                 "image_generation", "custom")(f"{where}.type", tool.get("type"))
+        v.one_of(*TOOL_TYPES)(f"{where}.type", tool.get("type"))
         kind = tool["type"]
         if kind == "function":
             _fields(where, tool, {"name": v.string, "parameters": v.nullable(v.obj), "strict": v.nullable(v.boolean),
@@ -71,6 +79,15 @@ def tools(param: str, value: Any) -> None:
                     required=("vector_store_ids",))
         elif kind == "code_interpreter":
             _fields(where, tool, {"container": _container}, required=("container",))
+        _known_tool_fields(where, tool)
+
+
+def _known_tool_fields(param: str, tool: dict[str, Any]) -> None:
+    """400 for a tool the response could not echo: a field its SDK type lacks, or one of the wrong type."""
+    try:
+        check_as(RESPONSE_TOOL, tool, param)
+    except ShapeError as error:
+        raise bad_request(f"Invalid '{param}' ({tool['type']} tool): {error}", param, "invalid_value") from None
 
 
 def _container(param: str, value: Any) -> None:
@@ -80,15 +97,72 @@ def _container(param: str, value: Any) -> None:
     v.one_of("auto")(f"{param}.type", value.get("type"))
 
 
+_PART_FIELDS: dict[str, tuple[dict[str, v.Check], tuple[str, ...]]] = {
+    "input_text": ({"text": v.string}, ("text",)),
+    "output_text": ({"text": v.string, "annotations": v.nullable(v.array), "logprobs": v.nullable(v.array)},
+                    ("text",)),
+    "refusal": ({"refusal": v.string}, ("refusal",)),
+    "input_image": ({"image_url": v.nullable(v.string), "file_id": v.nullable(v.string),
+                     "detail": v.nullable(v.one_of("low", "high", "auto", "original"))}, ()),
+    "input_file": ({"file_id": v.nullable(v.string), "file_url": v.nullable(v.string),
+                    "file_data": v.nullable(v.string), "filename": v.nullable(v.string),
+                    "detail": v.nullable(v.one_of("auto", "low", "high"))}, ()),
+}
+_PART_SOURCES = {"input_image": ("image_url", "file_id"), "input_file": ("file_id", "file_url", "file_data")}
+
+
+def content_parts(param: str, value: Any) -> None:
+    """A message's content: a string, or parts (``input_text``, ``input_image``, ``input_file``; an assistant
+    message's ``output_text`` or ``refusal``), each with what its type needs."""
+    if isinstance(value, str):
+        return
+    if not isinstance(value, list):
+        raise bad_request(f"Invalid type for '{param}': expected one of a string or array of input content, but "
+                          f"got {type(value).__name__} instead.", param, "invalid_type")
+    for index, part in enumerate(value):
+        where = f"{param}[{index}]"
+        v.obj(where, part)
+        v.one_of(*_PART_FIELDS)(f"{where}.type", part.get("type"))
+        fields, required = _PART_FIELDS[part["type"]]
+        v.validate(part, {"type": v.string, **fields}, required=required, prefix=f"{where}.")
+        sources = _PART_SOURCES.get(part["type"], ())
+        if sources and not any(part.get(name) for name in sources):
+            names = " or ".join(f"'{where}.{name}'" for name in sources)
+            raise bad_request(f"Missing required parameter: one of {names}.", f"{where}.{sources[0]}",
+                              "missing_required_parameter")
+
+
 def input_value(param: str, value: Any) -> None:
+    """A request's ``input`` (or a conversation's ``items``): a string, or input items; messages have a role
+    and content (a string or content parts)."""
     if isinstance(value, str):
         return
     v.array(param, value)
     for index, item in enumerate(value):
         v.obj(f"{param}[{index}]", item)
         if item.get("type", "message") == "message":
-            _fields(f"{param}[{index}]", item, {"role": v.one_of("user", "assistant", "system", "developer")},
-                    required=("role", "content"))
+            _fields(f"{param}[{index}]", item, {"role": v.one_of("user", "assistant", "system", "developer"),
+                                                "content": content_parts}, required=("role", "content"))
+
+
+def _text_config(param: str, value: Any) -> None:
+    v.obj(param, value)
+    fmt = value.get("format")
+    if fmt is not None:
+        v.obj(f"{param}.format", fmt)
+        v.one_of("text", "json_schema", "json_object")(f"{param}.format.type", fmt.get("type"))
+        if fmt["type"] == "json_schema":
+            _fields(f"{param}.format", fmt, {"name": v.string, "schema": v.obj}, required=("name", "schema"))
+    if value.get("verbosity") is not None:
+        v.one_of("low", "medium", "high")(f"{param}.verbosity", value["verbosity"])
+
+
+def _reasoning(param: str, value: Any) -> None:
+    v.obj(param, value)
+    if value.get("effort") is not None:
+        v.one_of("none", "minimal", "low", "medium", "high", "xhigh", "max")(f"{param}.effort", value["effort"])
+    if value.get("summary") is not None:
+        v.one_of("auto", "concise", "detailed")(f"{param}.summary", value["summary"])
 
 
 RESPONSE_FIELDS: dict[str, v.Check] = {
@@ -111,8 +185,8 @@ RESPONSE_FIELDS: dict[str, v.Check] = {
     "top_p": v.nullable(v.decimal(0, 1)),
     "tools": v.nullable(tools),
     "tool_choice": v.anything,
-    "text": v.anything,
-    "reasoning": v.anything,
+    "text": v.nullable(_text_config),
+    "reasoning": v.nullable(_reasoning),
     "truncation": v.nullable(v.one_of("auto", "disabled")),
     "service_tier": v.anything,
     "user": v.nullable(v.string),
