@@ -29,12 +29,25 @@ class ApiCase:
     collection: str  # the API's path for the objects a Run points at
     state_of_a_run: dict[str, str]  # the least state a read or a delete of one needs
     deletes_on_destroy: bool  # destroy deletes the run (a stored response) rather than leaving it cancelled
+    said: Callable[[FakeOpenAI, str], list[Any]]  # the content of each user message on a thread (conversation)
+    input_parts: list[dict[str, Any]]  # an input of content parts in this API's spelling
 
 
 def _seed_assistants(fake: FakeOpenAI) -> dict[str, str]:
     assistant = fake.create_assistant(model="gpt-4o", instructions="Be brief.")
     thread = fake.create_thread(messages=["Summarise the report."])
     return {"assistant_id": assistant["id"], "thread_id": thread["id"]}
+
+
+def _said_on_thread(fake: FakeOpenAI, thread: str) -> list[Any]:
+    return [[{k: v for k, v in part.items() if k != "text"} | ({"text": part["text"]["value"]} if "text" in part
+                                                              else {}) for part in message["content"]]
+            for message in fake.messages_on(thread) if message["role"] == "user"]
+
+
+def _said_in_conversation(fake: FakeOpenAI, conversation: str) -> list[Any]:
+    return [item["content"] for item in fake.conversation_items(conversation)
+            if item.get("type") == "message" and item.get("role") == "user"]
 
 
 def _seed_responses(fake: FakeOpenAI) -> dict[str, str]:
@@ -59,6 +72,9 @@ ASSISTANTS = ApiCase(
     collection="assistants",
     state_of_a_run={"thread_id": "thread_1"},
     deletes_on_destroy=False,
+    said=_said_on_thread,
+    input_parts=[{"type": "text", "text": "What is in this picture?"},
+                 {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}}],
 )
 RESPONSES = ApiCase(
     name="responses",
@@ -80,5 +96,8 @@ RESPONSES = ApiCase(
     collection="responses",
     state_of_a_run={"api": "responses"},
     deletes_on_destroy=True,
+    said=_said_in_conversation,
+    input_parts=[{"type": "input_text", "text": "What is in this picture?"},
+                 {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "low"}],
 )
 

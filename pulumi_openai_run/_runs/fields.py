@@ -220,8 +220,8 @@ class Waiting:
             return []
         return [Failure("stream_for_tool", (
             "'stream_for_tool' follows the run's event stream while pulumi up waits for the run, but no "
-            "completion_window says to wait, so it would do nothing: set completion_window (seconds to wait), "
-            "or drop stream_for_tool."
+            "completion_window (the seconds to wait) says to wait, so it would do nothing: set "
+            "completion_window, or drop stream_for_tool."
         ))]
 
     @classmethod

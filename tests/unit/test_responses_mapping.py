@@ -86,6 +86,13 @@ def test_the_agent_gives_what_the_run_leaves_out() -> None:
     assert set(mapping.create_params(IDS, None, bare)) == {"conversation", "background", "store", "include", "model"}
 
 
+def test_an_agents_json_schema_gets_the_name_the_responses_api_needs() -> None:
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}}
+    agent = {**AGENT, "text": {"format": {"type": "json_schema", "schema": schema}, "verbosity": "low"}}
+    assert mapping.create_params(IDS, None, agent)["text"] == {
+        "format": {"type": "json_schema", "name": "output", "schema": schema}, "verbosity": "low"}
+
+
 def test_a_run_on_a_model_alone_needs_no_agent() -> None:
     params = mapping.create_params({"thread_id": "conv_abc", "model": "gpt-6.2-sol", "instructions": "Hi."}, None)
     assert (params["model"], params["instructions"]) == ("gpt-6.2-sol", "Hi.") and "tools" not in params

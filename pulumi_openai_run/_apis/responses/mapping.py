@@ -74,12 +74,18 @@ def agent_config(agent: Mapping[str, Any], tools: bool = True) -> dict[str, Any]
     if reasoning:
         config["reasoning"] = reasoning
     text = {key: value for key, value in (agent.get("text") or {}).items() if value is not None}
+    if isinstance(text.get("format"), Mapping) and text["format"].get("type") == "json_schema":
+        # the Responses API names a schema (an agent's has no name): give it one
+        text["format"] = {"name": JSON_SCHEMA_NAME, **text["format"]}
     if text:
         config["text"] = text
     if tools and agent.get("tools"):
         config["tools"] = agent_tools(str(agent.get("id") or "?"), agent["tools"])
     return config
 
+
+JSON_SCHEMA_NAME = "output"
+"""The name an agent's JSON schema output format gets in a request (the Responses API needs one)."""
 
 AGENT_ONLY_TOOLS = {
     "mcp": "its MCP server is reached through the agent's transport and stored credentials, which a "
