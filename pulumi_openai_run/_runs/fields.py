@@ -97,7 +97,8 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field(
         "stream_for_tool",
         "Follow the run over the API's server-sent event stream instead of polling while pulumi up waits "
-        "for it, so it needs a completion_window; the outcome and outputs are the same. Changing it never "
+        "for it, so it needs a completion_window; the outcome and outputs are the same (on the Responses "
+        "API a dropped stream is resumed, and a server that will not stream is polled). Changing it never "
         "re-runs.",
         on_change="local",
         type_name="Boolean",
