@@ -15,12 +15,12 @@ FUNCTION = {"type": "function", "name": "lookup", "description": "Look it up.",
 
 
 def test_crud_with_the_sdk(client: openai.OpenAI, fake: FakeOpenAI) -> None:
-    agent = client.beta.agents.create(model="gpt-6.2-sol", name="helper", instructions="Be brief.",
+    agent = client.beta.agents.create(model="gpt-6-astra", name="helper", instructions="Be brief.",
                                       tools=[FUNCTION, {"type": "web_search"}], metadata={"team": "docs"},
                                       reasoning={"effort": "low"})
     assert agent.object == "agent" and agent.id.startswith("agent_")
     assert (agent.model, agent.name, agent.instructions, agent.metadata) == (
-        "gpt-6.2-sol", "helper", "Be brief.", {"team": "docs"})
+        "gpt-6-astra", "helper", "Be brief.", {"team": "docs"})
     assert [tool.type for tool in agent.tools] == ["function", "web_search"]
     assert agent.reasoning.effort == "low" and agent.text.verbosity == "medium"
     assert client.beta.agents.retrieve(agent.id) == agent
@@ -53,7 +53,7 @@ def test_the_beta_header_is_required(fake: FakeOpenAI, mode: str) -> None:
     transport = None if mode == "http" else fake.transport()
     with httpx2.Client(transport=transport) as http:
         headers = {"Authorization": f"Bearer {fake.api_key}"}
-        answer = http.post(f"{base}/agents", json={"model": "gpt-6.2-sol"}, headers=headers)
+        answer = http.post(f"{base}/agents", json={"model": "gpt-6-astra"}, headers=headers)
         assert answer.status_code == 400 and "OpenAI-Beta: agents=v1" in answer.json()["error"]["message"]
         answer = http.get(f"{base}/agents", headers={**headers, "OpenAI-Beta": "assistants=v2, agents=v1"})
         assert answer.status_code == 200
@@ -81,7 +81,7 @@ def test_every_tool_type_reads_back_in_its_persisted_form(client: openai.OpenAI,
                         {"type": "mcp", "server_label": "docs",
                          "transport": {"type": "http", "server_url": "https://mcp.example"}},
                         {"type": "web_search", "mode": "cached"}, {"type": "computer_use"}, {"type": "automations"}]
-    agent = client.beta.agents.create(model="gpt-6.2-sol", tools=tools)
+    agent = client.beta.agents.create(model="gpt-6-astra", tools=tools)
     assert [tool.type for tool in agent.tools] == [tool["type"] for tool in tools]
     seeded = fake.create_agent(tools=tools)
     assert seeded["tools"] == agent.model_dump(mode="json", by_alias=True, exclude_unset=True)["tools"]

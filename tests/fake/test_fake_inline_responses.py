@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, RunScript
 
-MODEL = "gpt-6.2-sol"
+MODEL = "gpt-6-astra"
 TOOL = {"type": "function", "name": "lookup", "description": "Look it up.", "parameters": {"type": "object"},
         "strict": False}
 

@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, Fault
 
-MODEL = "gpt-6.2-sol"
+MODEL = "gpt-6-astra"
 
 
 def test_a_dropped_stream_resumes_after_the_last_sequence_number(fake: FakeOpenAI, client: openai.OpenAI) -> None:

@@ -17,7 +17,7 @@ from .clock import Clock
 from .errors import ApiError
 from .listing import PageParams, paginate
 
-DEFAULT_MODEL = "gpt-6.2-sol"
+DEFAULT_MODEL = "gpt-6-astra"
 """The model the facade's ``create_agent`` uses when none is given (a current one)."""
 
 
