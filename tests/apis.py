@@ -34,7 +34,7 @@ class ApiCase:
 
 
 def _seed_assistants(fake: FakeOpenAI) -> dict[str, str]:
-    assistant = fake.create_assistant(model="gpt-4o", instructions="Be brief.")
+    assistant = fake.create_assistant(model="gpt-6-astra", instructions="Be brief.")
     thread = fake.create_thread(messages=["Summarise the report."])
     return {"assistant_id": assistant["id"], "thread_id": thread["id"]}
 

@@ -304,7 +304,7 @@ def test_a_run_on_a_model_alone_on_the_responses_api(engine: ProviderServer, fak
     assert fake.response(run_id)["model"] == "gpt-6.2-sol"
 
     # a changed model makes a new response; refresh and destroy as for any response
-    diff = engine.diff(RUN_URN, run_id, state, {**news, "model": "gpt-6.2-terra"}, old_inputs=news)
+    diff = engine.diff(RUN_URN, run_id, state, {**news, "model": "gpt-6.1-terra"}, old_inputs=news)
     assert (diff.changes, diff.replaces) == ("some", ["model"])
     read = engine.read(RUN_URN, run_id, state, news)
     assert read.id == run_id and read.outs["steps"] == state["steps"]

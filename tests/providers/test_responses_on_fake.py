@@ -330,7 +330,7 @@ def test_the_agents_configuration_goes_inline_and_the_runs_inputs_override_it(
         tools=[{"type": "web_search", "context_size": "high", "allowed_domains": ["example.com"]},
                {"type": "function", "name": "lookup", "description": "Look it up.", "parameters": {"type": "object"}}])
     provider.create({**ids, "assistant_id": agent["id"], "completion_window": 30.0, "temperature": 0.2})
-    provider.create({**ids, "assistant_id": agent["id"], "completion_window": 30.0, "model": "gpt-6.2-terra",
+    provider.create({**ids, "assistant_id": agent["id"], "completion_window": 30.0, "model": "gpt-6.1-terra",
                      "instructions": "Be terse.", "tools": [{"type": "code_interpreter"}]})
     inherited, overridden = created(fake)
     assert (inherited["model"], inherited["instructions"]) == (agent["model"], "Cite sources.")
@@ -339,7 +339,7 @@ def test_the_agents_configuration_goes_inline_and_the_runs_inputs_override_it(
     assert [tool["type"] for tool in inherited["tools"]] == ["web_search", "function"]
     assert inherited["tools"][0]["search_context_size"] == "high"
     assert inherited["tools"][0]["filters"] == {"allowed_domains": ["example.com"]}
-    assert (overridden["model"], overridden["instructions"]) == ("gpt-6.2-terra", "Be terse.")
+    assert (overridden["model"], overridden["instructions"]) == ("gpt-6.1-terra", "Be terse.")
     assert overridden["tools"] == [{"type": "code_interpreter", "container": {"type": "auto"}}]
     assert overridden["reasoning"] == {"effort": "low"}  # what the Run does not set stays the agent's
     assert fake.count("GET", f"/agents/{agent['id']}") == 2  # read at each create: an agent can change

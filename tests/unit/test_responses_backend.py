@@ -135,6 +135,23 @@ def test_a_server_that_refuses_background_streaming_gets_the_plain_create() -> N
     assert stub.sent[0]["metadata"] == stub.sent[1]["metadata"]  # the same request, marker and all
 
 
+def test_a_retry_after_a_refusal_to_stream_does_not_ask_to_stream_again() -> None:
+    stub = Stub(bad_request("Background responses cannot be streamed on this server."))
+    plain = stub.create
+
+    def flaky(**params: Any) -> Any:
+        if not params.get("stream") and sum(1 for sent in stub.sent if not sent.get("stream")) == 0:
+            stub.sent.append(params)
+            response = httpx2.Response(429, request=httpx2.Request("POST", "http://127.0.0.1/v1/responses"),
+                                       headers={"retry-after-ms": "1"}, json={"error": {"message": "Slow down."}})
+            raise openai.RateLimitError("Slow down.", response=response, body={"message": "Slow down."})
+        return plain(**params)
+
+    stub.create = flaky  # type: ignore[method-assign]
+    assert stub.backend().follow(INPUTS, Deadline(30)).status == "queued"
+    assert [sent.get("stream") for sent in stub.sent] == [True, None, None]
+
+
 def test_another_bad_request_is_not_taken_for_a_refusal_to_stream() -> None:
     stub = Stub(bad_request("Invalid 'temperature': not supported with this model."))
     with pytest.raises(Exception, match="temperature"):

@@ -60,14 +60,14 @@ CALL = {"id": "fc_1", "type": "function_call", "status": "completed", "call_id":
 
 
 def test_create_params_run_on_the_conversation_in_the_background_configured_inline() -> None:
-    params = mapping.create_params({**IDS, "instructions": "Be very brief.", "model": "gpt-6.2-terra",
+    params = mapping.create_params({**IDS, "instructions": "Be very brief.", "model": "gpt-6.1-terra",
                                     "temperature": 1, "top_p": 0.5, "max_tokens": 200.0,
                                     "metadata": {"team": "docs"}}, "tok", AGENT)
     assert params == {
         "conversation": "conv_abc", "background": True, "store": True,
         "include": ["file_search_call.results", "code_interpreter_call.outputs"],
         # the Run's own model and instructions override the agent's; its reasoning, text and tools stay
-        "instructions": "Be very brief.", "model": "gpt-6.2-terra", "reasoning": {"effort": "low"},
+        "instructions": "Be very brief.", "model": "gpt-6.1-terra", "reasoning": {"effort": "low"},
         "text": {"format": {"type": "text"}, "verbosity": "medium"},
         "tools": [{"type": "function", "name": "lookup", "description": "Look up.", "parameters": {"type": "object"},
                    "strict": False}],

@@ -103,13 +103,17 @@ class ResponsesBackend:
         drops is resumed after its last ``sequence_number``. A server that refuses background streaming
         gets the plain create instead; one that does not resume hands over to polling (the last view)."""
         params = self._request(inputs, deadline)
+        refused = False
 
         def open_stream(body: dict[str, Any], timeout: float) -> Any:
-            try:
-                return self._responses.create(stream=True, **body, timeout=timeout)
-            except openai.BadRequestError as error:
-                if not refuses_background_stream(error):
-                    raise
+            nonlocal refused
+            if not refused:
+                try:
+                    return self._responses.create(stream=True, **body, timeout=timeout)
+                except openai.BadRequestError as error:
+                    if not refuses_background_stream(error):
+                        raise
+                    refused = True  # and a retry of this create does not ask again
             # refused before anything was made: the same request without the stream is safe to send
             return self._send_plain(body, timeout)
 
