@@ -381,21 +381,26 @@ def resumes(fake: FakeOpenAI) -> list[list[str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("drops", [1, 2], ids=["once", "and the resumed one too"])
-def test_a_stream_dropped_midway_is_resumed_after_its_last_event(drops: int) -> None:
+@pytest.mark.parametrize(("drops", "resume_fault"), [(1, None), (2, None), (1, 503), (1, 429)],
+                         ids=["once", "and the resumed one too", "the resume answers 503 first", "429 first"])
+def test_a_stream_dropped_midway_is_resumed_after_its_last_event(drops: int, resume_fault: int | None) -> None:
     with FakeOpenAI(clock="real") as live:
         live.default_script = RunScript(queued_for=0.05, duration=0.4, extra_steps=2)
         ids = RESPONSES.seed(live)
         live.inject(Fault(method="POST", path=CREATE, kind="drop_stream", after_events=3))
         if drops == 2:
             live.inject(Fault(method="GET", path=RESPONSE, kind="drop_stream", after_events=2))
+        if resume_fault is not None:  # retried like every call, then resumed
+            live.inject(Fault(method="GET", path=RESPONSE, kind="status", status=resume_fault, retry_after_ms=10))
         result = configured_provider(live).create({**ids, "completion_window": 30.0, "stream_for_tool": True})
         assert result.outs["status"] == "completed" and result.outs["reply"] == "Hello from the fake assistant."
         assert len(result.outs["steps"]) == 3
         assert [r["id"] for r in live.responses_on(ids["thread_id"])] == [result.id]  # exactly one
         assert live.count("POST", CREATE) == 1
-        assert resumes(live) == [["2"], ["4"]][:drops]  # each after the last sequence_number seen
-        assert sum(1 for r in live.requests if r.method == "GET" and re.fullmatch(RESPONSE, r.path)) == drops
+        retried = [["2"]] if resume_fault is not None else []
+        assert resumes(live) == retried + [["2"], ["4"]][:drops]  # each after the last sequence_number seen
+        assert sum(1 for r in live.requests if r.method == "GET" and re.fullmatch(RESPONSE, r.path)) == (
+            drops + len(retried))  # no poll
 
 
 @pytest.mark.slow
