@@ -22,7 +22,7 @@ window = 300 if window is None else window  # 0: start the runs without waiting
 
 analyst = Assistant(
     "analyst",
-    model=config.get("model") or "gpt-4o",
+    model=config.get("model") or "gpt-6-astra",
     name="multi-run analyst",
     instructions="You are a careful data analyst. Keep answers short.",
     tools=[{"type": "code_interpreter"}],

@@ -4,7 +4,7 @@
     pulumi up
 
 Nothing to create by hand, no ids to copy: the stack makes the assistant, the thread and the message, and
-the run waits for them. Optional config: ``model`` (default gpt-4o), ``question``, ``completionWindow``.
+the run waits for them. Optional config: ``model`` (default gpt-6-astra), ``question``, ``completionWindow``.
 """
 
 import pulumi
@@ -15,7 +15,7 @@ config = pulumi.Config()
 
 assistant = Assistant(
     "helper",
-    model=config.get("model") or "gpt-4o",
+    model=config.get("model") or "gpt-6-astra",
     name="quickstart",
     instructions="You are a concise analyst. Answer in one or two sentences.",
 )

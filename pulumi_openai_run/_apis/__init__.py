@@ -4,8 +4,8 @@ Each API is a package here that declares an :class:`~pulumi_openai_run._runs.bac
 and builds its backend (calls + mapping) on demand:
 
 * ``assistants``: Assistants v2 (``asst_`` assistant, ``thread_`` thread, ``run_`` run);
-* ``responses``: Responses + Conversations, its successor (``pmpt_`` stored prompt, ``conv_``
-  conversation, ``resp_`` response).
+* ``responses``: Responses + Conversations, its successor (an agent, whose ids have no prefix to go by,
+  ``conv_`` conversation, ``resp_`` response).
 
 A new API is a new package and one line in :data:`APIS`. The choice comes from the ``api`` input when
 given, else from the ids, else Assistants. Nothing here imports ``openai``.
@@ -110,9 +110,27 @@ def mismatches(inputs: Mapping[str, Any]) -> list[Failure]:
     assistant_api = _api_of(inputs.get("assistant_id"), "assistant_prefix")
     if assistant_api not in (None, wanted):
         assert assistant_api is not None
+        shape = f" ('{wanted.assistant_prefix}...')" if wanted.assistant_prefix else ""
         failures.append(Failure("assistant_id", (
             f"'assistant_id' {inputs['assistant_id']!r} is {assistant_api.assistant_noun} of "
-            f"{assistant_api.title}, but {why}: use {wanted.assistant_noun} id ('{wanted.assistant_prefix}...') "
-            f"on {wanted.title}."
+            f"{assistant_api.title}, but {why}: use {wanted.assistant_noun}'s id{shape} on {wanted.title}."
         )))
     return failures
+
+
+RETIRED_PROMPT_PREFIX = "pmpt_"
+"""Stored prompts' ids: prompt objects (``v1/prompts``, ``prompt`` of ``responses.create``) were shut down."""
+PROMPTS_SHUT_DOWN = "2026-11-30"
+
+
+def retired_ids(inputs: Mapping[str, Any]) -> list[Failure]:
+    """An ``assistant_id`` of a stored prompt, which no API runs any more, with how to migrate."""
+    assistant_id = inputs.get("assistant_id")
+    if not isinstance(assistant_id, str) or not assistant_id.startswith(RETIRED_PROMPT_PREFIX):
+        return []
+    return [Failure("assistant_id", (
+        f"'assistant_id' {assistant_id!r} is a stored prompt, and OpenAI shut prompt objects down on "
+        f"{PROMPTS_SHUT_DOWN}: no API runs them any more. Migrate to an Assistant (on the Responses API, an "
+        "agent: Assistant(..., model=..., instructions=..., tools=...)) and give its id, or leave assistant_id "
+        "out and give the Run model and instructions instead."
+    ))]

@@ -85,8 +85,9 @@ class RunBackend(Protocol):
         """Create the run, exactly once even when responses are lost; wait for a busy thread."""
 
     def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        """Create the run with an event stream and follow it until it is terminal, the stream ends
-        or the deadline passes; returns the last view (terminal or not)."""
+        """Create the run with an event stream and follow it until it is terminal, the stream ends (and,
+        where the API can, will not resume) or the deadline passes; returns the last view (terminal or not),
+        which the lifecycle polls from."""
 
     def get(self, ref: RunRef, deadline: Deadline) -> RunView | None:
         """The run now, or ``None`` if it (or its thread) no longer exists."""
@@ -114,6 +115,7 @@ class Api:
     title: str
     thread_prefix: str
     assistant_prefix: str
+    """The prefix of its assistants' ids, or ``""`` where they have none to go by (agents)."""
     run_prefix: str
     thread_noun: str
     assistant_noun: str

@@ -14,7 +14,9 @@ from typing import Any, TypedDict
 from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.tools import normalize_tools, validate_tools
 from pulumi_openai_run._core.waiting import BUSY_THREAD_CEILING
+from pulumi_openai_run._runs.user_input import validate_input
 from pulumi_openai_run.schema import (
+    Failure,
     Field,
     a_bool,
     a_number,
@@ -23,6 +25,7 @@ from pulumi_openai_run.schema import (
     as_float,
     as_int,
     check_declares_inputs,
+    is_unknown,
     metadata_field,
 )
 
@@ -35,9 +38,11 @@ RUN_FIELDS: tuple[Field, ...] = (
     # --- inputs --------------------------------------------------------------------------------
     Field(
         "assistant_id",
-        "The ID of the assistant to use for the run (asst_...); on the Responses API, of the stored prompt "
-        "(pmpt_...).",
-        required=True,
+        "The ID of the assistant to use for the run (asst_...); on the Responses API, of the agent (an "
+        "Assistant there) whose model, instructions, tools, reasoning and text the response uses. Required on "
+        "the Assistants API; on the Responses API it may be left out when model is given, the one departure "
+        "from the Terraform seed (where it is required): OpenAI no longer keeps an assistant the Responses "
+        "API reads. Stored prompts (pmpt_...) were shut down on 2026-11-30 and are refused.",
         validate=an_id("asst_"),
     ),
     Field(
@@ -58,8 +63,17 @@ RUN_FIELDS: tuple[Field, ...] = (
         normalize=as_float,
     ),
     Field(
+        "input",
+        "The user message the run answers: its text, or a list of content parts (on the Responses API "
+        "input_text, input_image, input_file; on the Assistants API text, image_file, image_url, as for a "
+        "Message). Sent with the run (the response's input; the run's additional_messages), so no separate "
+        "Message is needed. Absent: the thread's (conversation's) messages are the context.",
+        type_name="String or List of Map",
+        validate=validate_input,
+    ),
+    Field(
         "instructions",
-        "Override the default instructions of the assistant for the run.",
+        "Override the default instructions of the assistant (on the Responses API, the agent's) for the run.",
         validate=a_string(256_000, allow_empty=True),
     ),
     Field(
@@ -77,13 +91,15 @@ RUN_FIELDS: tuple[Field, ...] = (
     Field(
         "model",
         "The model to use for the run. If not provided, the assistant's model is used (on the Responses "
-        "API, the stored prompt's).",
+        "API, the agent's; without an assistant_id there, model is required).",
         validate=a_string(256),
     ),
     Field(
         "stream_for_tool",
-        "Follow the run over the API's server-sent event stream instead of polling; the outcome and "
-        "outputs are the same. Changing it never re-runs.",
+        "Follow the run over the API's server-sent event stream instead of polling while pulumi up waits "
+        "for it, so it needs a completion_window; the outcome and outputs are the same (on the Responses "
+        "API a dropped stream is resumed, and a server that will not stream is polled). Changing it never "
+        "re-runs.",
         on_change="local",
         type_name="Boolean",
         validate=a_bool,
@@ -97,9 +113,9 @@ RUN_FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "tools",
-        "Override the tools of the assistant for the run: API tool objects or flat maps of strings "
-        "(type, name, description, parameters as a JSON string). On the Responses API, file_search "
-        "needs the stored prompt's vector stores and cannot be overridden.",
+        "Override the tools of the assistant (on the Responses API, the agent's) for the run: API tool "
+        "objects or flat maps of strings (type, name, description, parameters as a JSON string). On the "
+        "Responses API, file_search needs vector store ids, which a Run cannot name.",
         type_name="List of Map",
         validate=validate_tools,
         normalize=normalize_tools,
@@ -167,6 +183,7 @@ class RunInputs(TypedDict, total=False):
     thread_id: str
     api: str
     completion_window: float
+    input: str | Sequence[Mapping[str, Any]]
     instructions: str
     max_tokens: int
     metadata: Mapping[str, str]
@@ -194,6 +211,19 @@ class Waiting:
         """Seconds the create itself may take (a busy thread waited out, retries): the window, or without
         one the time a thread can be busy at most."""
         return self.window if self.window is not None else BUSY_THREAD_CEILING
+
+    @staticmethod
+    def problems(inputs: Mapping[str, Any]) -> list[Failure]:
+        """What check refuses in how a run is waited for: ``stream_for_tool`` follows the run while
+        ``pulumi up`` waits for it, so without a ``completion_window`` it would silently do nothing."""
+        stream, window = inputs.get("stream_for_tool"), inputs.get("completion_window")
+        if stream is not True or is_unknown(window) or (window is not None and window != 0):
+            return []
+        return [Failure("stream_for_tool", (
+            "'stream_for_tool' follows the run's event stream while pulumi up waits for the run, but no "
+            "completion_window (the seconds to wait) says to wait, so it would do nothing: set "
+            "completion_window, or drop stream_for_tool."
+        ))]
 
     @classmethod
     def of(cls, inputs: RunInputs) -> Waiting:

@@ -15,11 +15,11 @@ from typing import Any, cast
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
-from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_for, default_api, mismatches
+from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_for, default_api, mismatches, retired_ids
 from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._runs import lifecycle
 from pulumi_openai_run._runs.backend import Api, RunBackend, RunDetails, RunRef, RunView
-from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs
+from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs, Waiting
 
 __all__ = ["ProviderError", "RunProvider"]
 
@@ -30,8 +30,10 @@ class RunProvider(FieldTableProvider):
     FIELDS = RUN_FIELDS
 
     def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
-        """Ids of one API with another's (or with ``api``), and inputs the run's API refuses."""
-        return [*mismatches(news), *self._api(news).input_problems(news)]
+        """Retired ids, ids of one API with another's (or with ``api``), inputs the run's API refuses, and
+        a way of waiting that would not wait."""
+        api = self._api(news)
+        return [*retired_ids(news), *mismatches(news), *api.input_problems(news), *Waiting.problems(news)]
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The field table's diff, adjusted for the run's API (known from the inputs alone):

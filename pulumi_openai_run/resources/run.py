@@ -14,14 +14,16 @@ from pulumi_openai_run._runs.provider import RunProvider
 from pulumi_openai_run.resources._args import describe, resource_props
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunArgs:
-    """The inputs of a :class:`Run`. Every field may be a plain value or a ``pulumi.Output``."""
+    """The inputs of a :class:`Run`, by keyword (as in Pulumi's generated SDKs). Every field may be a plain
+    value or a ``pulumi.Output``."""
 
-    assistant_id: pulumi.Input[str]
+    assistant_id: pulumi.Input[str] | None = None
     thread_id: pulumi.Input[str]
     api: pulumi.Input[str] | None = None
     completion_window: pulumi.Input[float] | None = None
+    input: pulumi.Input[str | Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     instructions: pulumi.Input[str] | None = None
     max_tokens: pulumi.Input[int] | None = None
     metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
@@ -35,6 +37,8 @@ class RunArgs:
 class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     """An OpenAI assistant run (Assistants v2), or a response (Responses API): ``pulumi up`` starts it
     and, with a ``completion_window``, waits for it and records its status, steps, usage, files and reply.
+    ``input`` asks the question with the run; on the Responses API a ``model`` can stand in for an
+    ``assistant_id`` (an agent).
 
     ``run.id`` is the run's id (``run_...``; on the Responses API, ``resp_...``, see ``api``).
     Changing ``metadata`` updates the run in place (on the Responses API it makes a new response);
@@ -42,10 +46,11 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
     change starts a new run. ``pulumi destroy`` cancels a run that is still going.
     """
 
-    assistant_id: pulumi.Output[str]
+    assistant_id: pulumi.Output[str | None]
     thread_id: pulumi.Output[str]
     api: pulumi.Output[str | None]
     completion_window: pulumi.Output[float | None]
+    input: pulumi.Output[str | list[dict[str, Any]] | None]
     instructions: pulumi.Output[str | None]
     max_tokens: pulumi.Output[int | None]
     metadata: pulumi.Output[dict[str, str] | None]
@@ -79,10 +84,11 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
         resource_name: str,
         opts: pulumi.ResourceOptions | None = None,
         *,
-        assistant_id: pulumi.Input[str],
+        assistant_id: pulumi.Input[str] | None = None,
         thread_id: pulumi.Input[str],
         api: pulumi.Input[str] | None = None,
         completion_window: pulumi.Input[float] | None = None,
+        input: pulumi.Input[str | Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
         instructions: pulumi.Input[str] | None = None,
         max_tokens: pulumi.Input[int] | None = None,
         metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,

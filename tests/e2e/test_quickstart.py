@@ -84,7 +84,7 @@ def test_quickstart_defaults_need_no_config() -> None:
     mocks = RecordingMocks()
     run_program(QUICKSTART, mocks, project=PROJECT)
     by_type = {args.typ.removeprefix(TYPE): args for args in mocks.resources}
-    assert by_type["Assistant"].inputs["model"] == "gpt-4o"
+    assert by_type["Assistant"].inputs["model"] == "gpt-6-astra"
     assert by_type["Run"].inputs["completion_window"] == 300
     assert by_type["Message"].inputs["content"]
 
@@ -101,7 +101,7 @@ def test_quickstart_end_to_end_through_the_provider_server() -> None:
         [thread_id] = {r.id for r in mocks.registrations if r.type.endswith(":Thread")}
         [question] = fake.messages_on(thread_id)[:1]
         [run] = fake.runs_on(thread_id)
-        assert run["assistant_id"] == assistant["id"] and assistant["model"] == "gpt-4o"
+        assert run["assistant_id"] == assistant["id"] and assistant["model"] == "gpt-6-astra"
         assert question["content"][0]["text"]["value"] == "How was Q3?"
         assert question["created_at"] <= run["created_at"]
         assert exports["run_id"] == run["id"]

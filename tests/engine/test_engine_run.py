@@ -1,7 +1,8 @@
 """The engine's side: the real dynamic-provider server (``python -m pulumi.dynamic``) driven over gRPC with
 the serialized RunProvider, stack config and float numbers as the engine sends them, against the fake over
 HTTP. These cover what `pulumi up`, `preview`, `refresh`, `import` and `destroy` do to a Run, on the
-Assistants API and on the Responses API (a stored prompt and a conversation)."""
+Assistants API and on the Responses API (an agent or a model alone, a conversation, the question asked with
+the run)."""
 
 from __future__ import annotations
 
@@ -210,9 +211,9 @@ def test_full_cycle_on_the_responses_api(engine: ProviderServer, fake: FakeOpenA
     read = engine.read(RUN_URN, new_id, new_state, changed)
     assert read.id == new_id and read.outs["steps"] == new_state["steps"]
     imported = engine.read(RUN_URN, new_id, {}, {"__provider": blob})
-    assert imported.inputs is not None
+    assert imported.inputs is not None  # a response does not name the agent that configured it
     assert {k: v for k, v in imported.inputs.items() if k != "__provider"} == {
-        **response_ids, "metadata": {"team": "ops"}}
+        "thread_id": response_ids["thread_id"], "metadata": {"team": "ops"}}
 
     # destroy
     engine.delete(RUN_URN, new_id, read.outs)
@@ -235,7 +236,84 @@ def test_ids_of_the_other_api_fail_check_naming_the_field(engine: ProviderServer
     fake.clear_requests()
     news = {**response_ids, "__provider": blob}
     failures = dict(engine.check(RUN_URN, {}, {**news, "assistant_id": "asst_abc"}).failures)
-    assert set(failures) == {"assistant_id"} and "pmpt_" in failures["assistant_id"]
+    assert set(failures) == {"assistant_id"} and "an agent's id" in failures["assistant_id"]
     failures = dict(engine.check(RUN_URN, {}, {**news, "api": "assistants"}).failures)
-    assert set(failures) == {"assistant_id", "thread_id"}
+    assert set(failures) == {"thread_id"}  # an agent's id has no shape that says which API it is of
     assert fake.requests == []
+
+
+def test_a_question_asked_with_the_run_on_the_responses_api(engine: ProviderServer, fake: FakeOpenAI,
+                                                            blob: str) -> None:
+    agent, conversation = fake.create_agent(instructions="Be brief."), fake.create_conversation()["id"]
+    parts = [{"type": "input_text", "text": "What does the chart show?"},
+             {"type": "input_image", "image_url": "https://example.com/chart.png"}]
+    news = {"assistant_id": agent["id"], "thread_id": conversation, "input": parts, "completion_window": 30.0,
+            "__provider": blob}
+
+    # preview: an input not known yet passes check, and would make a new response
+    fake.clear_requests()
+    assert engine.check(RUN_URN, {}, {**news, "input": UNKNOWN}).failures == []
+    assert fake.requests == []
+
+    run_id, state = up(engine, news)
+    assert state["status"] == "completed" and state["reply"] == "Hello from the fake assistant."
+    assert state["input"] == parts  # as given, over the wire and back
+    [sent] = [r.json for r in fake.requests if r.method == "POST" and r.path == "/responses"]
+    assert sent["input"] == [{"type": "message", "role": "user", "content": [parts[0], {**parts[1], "detail": "auto"}]}]
+    items = fake.conversation_items(conversation)
+    assert [item["role"] for item in items] == ["user", "assistant"]  # the question, then the answer
+    assert items[0]["content"][0]["text"] == "What does the chart show?"
+    assert state["message_ids"] == [items[1]["id"]]
+
+    # asking something else makes a new response; the old one has finished, so it goes after
+    fake.clear_requests()
+    for changed in ("What is the trend?", UNKNOWN):
+        diff = engine.diff(RUN_URN, run_id, state, {**news, "input": changed}, old_inputs=news)
+        assert (diff.changes, diff.replaces, diff.delete_before_replace) == ("some", ["input"], False)
+    assert engine.diff(RUN_URN, run_id, state, news, old_inputs=news).changes == "none"
+    assert fake.requests == []
+
+    # refresh keeps the input; destroy deletes the response, the conversation keeps what was said
+    read = engine.read(RUN_URN, run_id, state, news)
+    assert read.id == run_id and read.inputs is not None and read.inputs["input"] == parts
+    engine.delete(RUN_URN, run_id, read.outs)
+    assert fake.responses_on(conversation) == [] and len(fake.conversation_items(conversation)) == 2
+
+
+def test_a_run_on_a_model_alone_on_the_responses_api(engine: ProviderServer, fake: FakeOpenAI, blob: str) -> None:
+    conversation = fake.create_conversation(messages=["Summarise the report."])["id"]
+    news = {"thread_id": conversation, "model": "gpt-6.2-sol", "instructions": "Answer in one sentence.",
+            "completion_window": 30.0, "__provider": blob}
+
+    # check: a model is enough on this API, even before the conversation exists; neither is refused
+    fake.clear_requests()
+    assert engine.check(RUN_URN, {}, {**news, "thread_id": UNKNOWN, "api": "responses"}).failures == []
+    without = {k: v for k, v in news.items() if k != "model"}
+    failures = dict(engine.check(RUN_URN, {}, without).failures)
+    assert set(failures) == {"assistant_id"} and "'model'" in failures["assistant_id"]
+    prompt = dict(engine.check(RUN_URN, {}, {**news, "assistant_id": "pmpt_abc"}).failures)
+    assert set(prompt) == {"assistant_id"} and "2026-11-30" in prompt["assistant_id"]
+    assert fake.requests == []
+
+    run_id, state = up(engine, news)
+    assert run_id.startswith("resp_") and state["status"] == "completed" and state["reply"]
+    assert "assistant_id" not in state or state["assistant_id"] is None
+    assert fake.count("GET", r"/agents/.*") == 0  # no agent to read
+    [sent] = [r.json for r in fake.requests if r.method == "POST" and r.path == "/responses"]
+    assert (sent["model"], sent["instructions"]) == ("gpt-6.2-sol", "Answer in one sentence.")
+    assert fake.response(run_id)["model"] == "gpt-6.2-sol"
+
+    # a changed model makes a new response; refresh and destroy as for any response
+    diff = engine.diff(RUN_URN, run_id, state, {**news, "model": "gpt-6.1-terra"}, old_inputs=news)
+    assert (diff.changes, diff.replaces) == ("some", ["model"])
+    read = engine.read(RUN_URN, run_id, state, news)
+    assert read.id == run_id and read.outs["steps"] == state["steps"]
+    engine.delete(RUN_URN, run_id, read.outs)
+    assert fake.responses_on(conversation) == []
+
+
+def test_stream_for_tool_without_a_window_fails_check_over_the_wire(engine: ProviderServer, blob: str,
+                                                                     response_ids: dict[str, str]) -> None:
+    failures = dict(engine.check(RUN_URN, {}, {**response_ids, "stream_for_tool": True, "__provider": blob}).failures)
+    assert set(failures) == {"stream_for_tool"} and "set completion_window, or drop stream_for_tool" in failures[
+        "stream_for_tool"]

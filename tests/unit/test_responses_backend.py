@@ -1,5 +1,6 @@
-"""ResponsesBackend's event-stream edge cases, on a stub client (the fake cannot answer 200 and then
-end a stream before its first event)."""
+"""ResponsesBackend's event-stream edge cases, on a stub client (the fake cannot answer 200 and then end a
+stream before its first event, nor refuse to resume): a stream that drops is resumed after its last
+``sequence_number``; a server that refuses background streaming, or does not resume, is polled instead."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
+import httpx2
+import openai
 import pytest
 
 from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend
 from pulumi_openai_run._core.waiting import Deadline
 
-INPUTS = {"assistant_id": "pmpt_1", "thread_id": "conv_1", "completion_window": 30.0, "stream_for_tool": True}
+INPUTS = {"model": "gpt-6.2-sol", "thread_id": "conv_1", "completion_window": 30.0, "stream_for_tool": True}
 
 
 class Stream:
@@ -28,43 +31,129 @@ class Stream:
         self.closed = True
 
 
-def backend(stream: Stream, sent: list[dict[str, Any]]) -> ResponsesBackend:
-    def create(**params: Any) -> Stream:
-        sent.append(params)
-        return stream
-
-    client = SimpleNamespace(
-        responses=SimpleNamespace(create=create),
-        conversations=SimpleNamespace(items=SimpleNamespace(list=lambda *a, **k: SimpleNamespace(data=[]))),
-        timeout=60.0,
-    )
-    return ResponsesBackend(client)  # type: ignore[arg-type]
+def bad_request(message: str) -> openai.BadRequestError:
+    response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/responses"),
+                               json={"error": {"message": message}})
+    return openai.BadRequestError(message, response=response, body={"message": message})
 
 
-def event(kind: str, status: str) -> dict[str, Any]:
-    return {"type": kind, "sequence_number": 0,
-            "response": {"id": "resp_1", "object": "response", "status": status, "created_at": 1, "output": []}}
+class Stub:
+    """The client calls a Run's stream makes: create (a stream, or a refusal), and retrieve with
+    stream=True (the next of ``resumed``: a stream or an error to raise)."""
+
+    def __init__(self, stream: Stream | Exception, resumed: list[Stream | Exception] | None = None) -> None:
+        self.stream, self.resumed = stream, list(resumed or [])
+        self.sent: list[dict[str, Any]] = []
+        self.retrieved: list[dict[str, Any]] = []
+
+    def create(self, **params: Any) -> Any:
+        self.sent.append(params)
+        if params.get("stream"):
+            if isinstance(self.stream, Exception):
+                raise self.stream
+            return self.stream
+        return SimpleNamespace(to_dict=lambda mode: response("queued"))
+
+    def retrieve(self, response_id: str, **params: Any) -> Any:
+        self.retrieved.append({"id": response_id, **params})
+        following = self.resumed.pop(0) if self.resumed else bad_request("no more")
+        if isinstance(following, Exception):
+            raise following
+        return following
+
+    def backend(self) -> ResponsesBackend:
+        client = SimpleNamespace(
+            responses=SimpleNamespace(create=self.create, retrieve=self.retrieve),
+            conversations=SimpleNamespace(items=SimpleNamespace(list=lambda *a, **k: SimpleNamespace(data=[]))),
+            beta=SimpleNamespace(agents=SimpleNamespace(retrieve=lambda *a, **k: pytest.fail("no agent asked"))),
+            timeout=60.0,
+        )
+        return ResponsesBackend(client)  # type: ignore[arg-type]
+
+
+def response(status: str) -> dict[str, Any]:
+    return {"id": "resp_1", "object": "response", "status": status, "created_at": 1, "output": []}
+
+
+def event(kind: str, number: int, status: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": kind, "sequence_number": number}
+    if status is not None:
+        data["response"] = response(status)
+    return data
+
+
+STARTED = [event("response.created", 0, "queued"), event("response.in_progress", 1, "in_progress"),
+           event("response.output_item.added", 2)]
+DROPPED = ConnectionResetError("gone")
 
 
 def test_a_stream_that_ends_before_naming_the_response_is_not_sent_again() -> None:
-    sent: list[dict[str, Any]] = []
-    stream = Stream([])
+    stub = Stub(Stream([]))
     with pytest.raises(LostCreateError, match="ended before it named the response") as caught:
-        backend(stream, sent).follow(INPUTS, Deadline(30))
-    assert len(sent) == 1 and sent[0]["stream"] is True and stream.closed
-    assert sent[0]["metadata"]["pulumi_create_token"] in str(caught.value)
+        stub.backend().follow(INPUTS, Deadline(30))
+    assert len(stub.sent) == 1 and stub.sent[0]["stream"] is True and stub.sent[0]["background"] is True
+    assert stub.stream.closed  # type: ignore[union-attr]
+    assert stub.sent[0]["metadata"]["pulumi_create_token"] in str(caught.value)
 
 
-def test_a_stream_broken_after_naming_the_response_hands_over_to_polling() -> None:
-    sent: list[dict[str, Any]] = []
-    stream = Stream([event("response.created", "queued"), event("response.in_progress", "in_progress")],
-                    then=ConnectionResetError("gone"))
-    view = backend(stream, sent).follow(INPUTS, Deadline(30))
-    assert (view.id, view.status) == ("resp_1", "in_progress") and stream.closed
+def test_a_dropped_stream_is_resumed_after_its_last_event() -> None:
+    rest = Stream([event("response.output_item.added", 2), event("response.output_text.delta", 3),
+                   event("response.completed", 4, "completed")])
+    stub = Stub(Stream(STARTED, then=DROPPED), resumed=[Stream([event("response.output_text.delta", 3)], DROPPED),
+                                                        rest])
+    view = stub.backend().follow(INPUTS, Deadline(30))
+    assert (view.id, view.status) == ("resp_1", "completed")
+    assert [r["starting_after"] for r in stub.retrieved] == [2, 3]  # each time after the last event seen
+    assert all(r["stream"] is True and r["id"] == "resp_1" for r in stub.retrieved)
+    assert len(stub.sent) == 1 and rest.closed  # one create; the repeated event 2 was skipped
+
+
+@pytest.mark.parametrize("resumed", [
+    [bad_request("Streaming this response cannot be resumed.")],  # the server does not resume
+    [Stream([], then=DROPPED)],  # it answers, but with nothing new
+    [Stream([event("response.output_item.added", 2)])],  # only what was seen already
+], ids=["refused", "nothing", "repeated"])
+def test_a_stream_that_does_not_resume_hands_over_to_polling(resumed: list[Stream | Exception]) -> None:
+    stub = Stub(Stream(STARTED, then=DROPPED), resumed=resumed)
+    view = stub.backend().follow(INPUTS, Deadline(30))
+    assert (view.id, view.status) == ("resp_1", "in_progress")  # the lifecycle polls from here
+    assert len(stub.retrieved) == 1 and len(stub.sent) == 1
 
 
 def test_a_stream_stops_at_the_terminal_event() -> None:
-    sent: list[dict[str, Any]] = []
-    done = event("response.completed", "completed")
-    stream = Stream([event("response.created", "queued"), done, event("response.created", "queued")])
-    assert backend(stream, sent).follow(INPUTS, Deadline(30)).status == "completed"
+    done = event("response.completed", 1, "completed")
+    stub = Stub(Stream([event("response.created", 0, "queued"), done, event("response.created", 2, "queued")]))
+    assert stub.backend().follow(INPUTS, Deadline(30)).status == "completed"
+    assert stub.retrieved == []
+
+
+def test_a_server_that_refuses_background_streaming_gets_the_plain_create() -> None:
+    stub = Stub(bad_request("Background responses cannot be streamed on this server."))
+    view = stub.backend().follow(INPUTS, Deadline(30))
+    assert (view.id, view.status) == ("resp_1", "queued")  # polled from here
+    assert [sent.get("stream") for sent in stub.sent] == [True, None]
+    assert stub.sent[0]["metadata"] == stub.sent[1]["metadata"]  # the same request, marker and all
+
+
+def test_a_retry_after_a_refusal_to_stream_does_not_ask_to_stream_again() -> None:
+    stub = Stub(bad_request("Background responses cannot be streamed on this server."))
+    plain = stub.create
+
+    def flaky(**params: Any) -> Any:
+        if not params.get("stream") and sum(1 for sent in stub.sent if not sent.get("stream")) == 0:
+            stub.sent.append(params)
+            response = httpx2.Response(429, request=httpx2.Request("POST", "http://127.0.0.1/v1/responses"),
+                                       headers={"retry-after-ms": "1"}, json={"error": {"message": "Slow down."}})
+            raise openai.RateLimitError("Slow down.", response=response, body={"message": "Slow down."})
+        return plain(**params)
+
+    stub.create = flaky  # type: ignore[method-assign]
+    assert stub.backend().follow(INPUTS, Deadline(30)).status == "queued"
+    assert [sent.get("stream") for sent in stub.sent] == [True, None, None]
+
+
+def test_another_bad_request_is_not_taken_for_a_refusal_to_stream() -> None:
+    stub = Stub(bad_request("Invalid 'temperature': not supported with this model."))
+    with pytest.raises(Exception, match="temperature"):
+        stub.backend().follow(INPUTS, Deadline(30))
+    assert len(stub.sent) == 1

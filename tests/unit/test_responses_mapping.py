@@ -12,14 +12,21 @@ from pulumi_openai_run._apis.responses import mapping
 from pulumi_openai_run._core.tools import ToolError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY, UNKNOWN
 
-IDS = {"assistant_id": "pmpt_abc", "thread_id": "conv_abc"}
+IDS = {"assistant_id": "agent_abc", "thread_id": "conv_abc"}
+AGENT = {
+    "id": "agent_abc", "object": "agent", "model": "gpt-6.2-sol", "instructions": "Be brief.", "name": "helper",
+    "metadata": {}, "reasoning": {"effort": "low", "summary": None},
+    "text": {"format": {"type": "text"}, "verbosity": "medium"},
+    "tools": [{"type": "function", "name": "lookup", "description": "Look up.", "parameters": {"type": "object"},
+               "defer_loading": False}],
+}
 
 
 def response(**fields: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "id": "resp_1", "object": "response", "created_at": 1750000000.0, "status": "completed",
         "completed_at": 1750000003, "error": None, "incomplete_details": None, "output": [],
-        "metadata": {"team": "docs", CREATE_TOKEN_KEY: "abc"}, "prompt": {"id": "pmpt_abc", "version": "2"},
+        "metadata": {"team": "docs", CREATE_TOKEN_KEY: "abc"}, "prompt": None,
         "conversation": {"id": "conv_abc"},
         "usage": {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 5,
                   "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15},
@@ -52,16 +59,43 @@ CALL = {"id": "fc_1", "type": "function_call", "status": "completed", "call_id":
 # --- create ------------------------------------------------------------------------------------
 
 
-def test_create_params_run_the_prompt_on_the_conversation_in_the_background() -> None:
-    params = mapping.create_params({**IDS, "instructions": "Be brief.", "model": "gpt-4o", "temperature": 1,
-                                    "top_p": 0.5, "max_tokens": 200.0, "metadata": {"team": "docs"}}, "tok")
+def test_create_params_run_on_the_conversation_in_the_background_configured_inline() -> None:
+    params = mapping.create_params({**IDS, "instructions": "Be very brief.", "model": "gpt-6.1-terra",
+                                    "temperature": 1, "top_p": 0.5, "max_tokens": 200.0,
+                                    "metadata": {"team": "docs"}}, "tok", AGENT)
     assert params == {
-        "prompt": {"id": "pmpt_abc"}, "conversation": "conv_abc", "background": True, "store": True,
+        "conversation": "conv_abc", "background": True, "store": True,
         "include": ["file_search_call.results", "code_interpreter_call.outputs"],
-        "instructions": "Be brief.", "model": "gpt-4o", "temperature": 1.0, "top_p": 0.5,
-        "max_output_tokens": 200, "metadata": {"team": "docs", CREATE_TOKEN_KEY: "tok"},
+        # the Run's own model and instructions override the agent's; its reasoning, text and tools stay
+        "instructions": "Be very brief.", "model": "gpt-6.1-terra", "reasoning": {"effort": "low"},
+        "text": {"format": {"type": "text"}, "verbosity": "medium"},
+        "tools": [{"type": "function", "name": "lookup", "description": "Look up.", "parameters": {"type": "object"},
+                   "strict": False}],
+        "temperature": 1.0, "top_p": 0.5, "max_output_tokens": 200,
+        "metadata": {"team": "docs", CREATE_TOKEN_KEY: "tok"},
     }
-    assert "max_tokens" not in params and "max_completion_tokens" not in params
+    assert "prompt" not in params and "max_tokens" not in params and "max_completion_tokens" not in params
+
+
+def test_the_agent_gives_what_the_run_leaves_out() -> None:
+    params = mapping.create_params(IDS, "tok", AGENT)
+    assert (params["model"], params["instructions"], params["tools"][0]["name"]) == ("gpt-6.2-sol", "Be brief.",
+                                                                                  "lookup")
+    assert mapping.create_params({**IDS, "tools": []}, "tok", AGENT)["tools"] == []  # the Run's tools replace
+    bare = {**AGENT, "instructions": None, "tools": [], "reasoning": {"effort": None, "summary": None}, "text": {}}
+    assert set(mapping.create_params(IDS, None, bare)) == {"conversation", "background", "store", "include", "model"}
+
+
+def test_an_agents_json_schema_gets_the_name_the_responses_api_needs() -> None:
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}}}
+    agent = {**AGENT, "text": {"format": {"type": "json_schema", "schema": schema}, "verbosity": "low"}}
+    assert mapping.create_params(IDS, None, agent)["text"] == {
+        "format": {"type": "json_schema", "name": "output", "schema": schema}, "verbosity": "low"}
+
+
+def test_a_run_on_a_model_alone_needs_no_agent() -> None:
+    params = mapping.create_params({"thread_id": "conv_abc", "model": "gpt-6.2-sol", "instructions": "Hi."}, None)
+    assert (params["model"], params["instructions"]) == ("gpt-6.2-sol", "Hi.") and "tools" not in params
 
 
 def test_create_params_send_nothing_for_absent_inputs_and_no_marker_without_room() -> None:
@@ -69,7 +103,53 @@ def test_create_params_send_nothing_for_absent_inputs_and_no_marker_without_room
     full = {f"k{i}": "v" for i in range(16)}
     params = mapping.create_params({**IDS, "metadata": full}, "tok")
     assert params["metadata"] == full
-    assert set(mapping.create_params(IDS, None)) == {"prompt", "conversation", "background", "store", "include"}
+    assert set(mapping.create_params(IDS, None)) == {"conversation", "background", "store", "include"}
+
+
+def test_input_is_the_user_message_of_the_response() -> None:
+    assert mapping.create_params({**IDS, "input": "Why?"}, None)["input"] == [
+        {"type": "message", "role": "user", "content": "Why?"}]
+    parts = [{"type": "input_text", "text": "What is this?"}, {"type": "input_image", "file_id": "file-1"},
+             {"type": "input_file", "file_url": "https://example.com/a.pdf"}]
+    assert mapping.create_params({**IDS, "input": parts}, None)["input"] == [{"type": "message", "role": "user",
+                                                                           "content": [
+        parts[0], {"type": "input_image", "file_id": "file-1", "detail": "auto"}, parts[2]]}]
+
+
+def test_agent_tools_become_responses_tools() -> None:
+    tools = [
+        {"type": "function", "name": "f", "description": "d", "parameters": {"type": "object"}, "defer_loading": True,
+         "async": False},
+        {"type": "tool_search"},
+        {"type": "programmatic_tool_calling", "enabled": True},
+        {"type": "programmatic_tool_calling", "enabled": False},
+        {"type": "web_search", "allowed_domains": ["example.com"], "context_size": "high",
+         "location": {"city": "Oslo", "country": "NO", "region": None, "timezone": None}, "mode": "cached"},
+        {"type": "web_search", "allowed_domains": None, "context_size": "medium", "location": None, "mode": "disabled"},
+    ]
+    assert mapping.agent_tools("agent_1", tools) == [
+        {"type": "function", "name": "f", "description": "d", "parameters": {"type": "object"}, "strict": False,
+         "defer_loading": True},
+        {"type": "tool_search"},
+        {"type": "programmatic_tool_calling"},
+        {"type": "web_search", "external_web_access": False, "search_context_size": "high",
+         "filters": {"allowed_domains": ["example.com"]},
+         "user_location": {"type": "approximate", "city": "Oslo", "country": "NO"}},
+    ]
+
+
+@pytest.mark.parametrize("tool", [
+    {"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://x"}},
+    {"type": "computer_use", "include_screenshots": True},
+    {"type": "automations"},
+    {"type": "function", "name": "later", "description": "d", "parameters": {}, "async": True},
+], ids=lambda tool: str(tool["type"]) + ("-async" if tool.get("async") else ""))
+def test_agent_tools_the_responses_api_cannot_take_fail_naming_the_tool(tool: dict[str, Any]) -> None:
+    with pytest.raises(ToolError) as caught:
+        mapping.create_params(IDS, None, {**AGENT, "tools": [AGENT["tools"][0], tool]})
+    message = str(caught.value)
+    assert f"agent agent_abc's tools[1] ({tool['type']}" in message and "own tools" in message
+    assert mapping.create_params({**IDS, "tools": []}, None, {**AGENT, "tools": [tool]})["tools"] == []
 
 
 @pytest.mark.parametrize("spelling", [
@@ -86,7 +166,7 @@ def test_function_tools_are_flat_and_not_strict_unless_asked(spelling: dict[str,
 def test_code_interpreter_gets_an_automatic_container_and_file_search_is_refused() -> None:
     assert mapping.response_tools([{"type": "code_interpreter"}]) == [
         {"type": "code_interpreter", "container": {"type": "auto"}}]
-    with pytest.raises(ToolError, match=r"tools\[1\] is file_search.*stored prompt"):
+    with pytest.raises(ToolError, match=r"tools\[1\] is file_search.*cannot name them"):
         mapping.response_tools([{"type": "code_interpreter"}, {"type": "file_search"}])
 
 
@@ -98,6 +178,26 @@ def test_input_problems_only_what_the_responses_api_adds() -> None:
     # what the field table's validators refuse anyway is left to them (no second failure)
     assert mapping.input_problems({**IDS, "tools": [{"type": "browser"}], "max_tokens": 0.0}) == []
     assert mapping.input_problems({**IDS, "max_tokens": 16.0, "tools": [{"type": "code_interpreter"}]}) == []
+
+
+@pytest.mark.parametrize(("inputs", "fine"), [
+    ({"thread_id": "conv_1"}, False),
+    ({"thread_id": "conv_1", "model": "gpt-6.2-sol"}, True),
+    ({"thread_id": "conv_1", "assistant_id": "agent_1"}, True),
+    ({"thread_id": "conv_1", "assistant_id": UNKNOWN}, True),  # known at up: check cannot tell yet
+    ({"thread_id": "conv_1", "model": UNKNOWN}, True),
+])
+def test_a_response_needs_an_agent_or_a_model(inputs: dict[str, Any], fine: bool) -> None:
+    problems = {failure.property: failure.reason for failure in mapping.input_problems(inputs)}
+    assert (problems == {}) is fine
+    if not fine:
+        assert set(problems) == {"assistant_id"} and "'model'" in problems["assistant_id"]
+
+
+def test_input_parts_of_the_assistants_api_are_refused_naming_the_part() -> None:
+    [problem] = mapping.input_problems({**IDS, "input": [{"type": "text", "text": "Hi"}]})
+    assert problem.property == "input" and "'text'" in problem.reason and "input_text" in problem.reason
+    assert mapping.input_problems({**IDS, "input": [{"type": "input_text", "text": "Hi"}]}) == []
 
 
 # --- outputs -----------------------------------------------------------------------------------
@@ -163,7 +263,9 @@ def test_details_of_a_response_without_output() -> None:
 
 
 def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
-    assert mapping.server_values(response()) == {**IDS, "metadata": {"team": "docs"}}
+    assert mapping.server_values(response()) == {"thread_id": "conv_abc", "metadata": {"team": "docs"}}
+    # a response does not say which agent configured it: assistant_id is left as the program has it
+    assert "assistant_id" not in mapping.server_values(response(prompt={"id": "pmpt_abc"}))
     bare = response(metadata={CREATE_TOKEN_KEY: "abc"}, prompt=None, conversation=None)
     assert mapping.server_values(bare) == {"metadata": {}}
 
@@ -173,24 +275,26 @@ def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
 
 @pytest.mark.parametrize(("inputs", "run_id", "api"), [
     ({"assistant_id": "asst_1", "thread_id": "thread_1"}, None, "assistants"),
-    ({"assistant_id": "pmpt_1", "thread_id": "conv_1"}, None, "responses"),
+    ({"assistant_id": "agent_1", "thread_id": "conv_1"}, None, "responses"),
     ({"thread_id": "conv_1"}, None, "responses"),
-    ({"assistant_id": "pmpt_1", "thread_id": UNKNOWN}, None, "responses"),
+    ({"model": "gpt-6.2-sol", "thread_id": "conv_1"}, None, "responses"),
+    ({"assistant_id": "agent_1", "thread_id": UNKNOWN}, None, "default"),  # an agent id says nothing
+    ({"assistant_id": "agent_1", "thread_id": UNKNOWN, "api": "responses"}, None, "responses"),
     ({}, "resp_1", "responses"),
     ({}, "run_1", "assistants"),
     ({"assistant_id": "a-1", "thread_id": "t-1"}, None, "assistants"),  # another server's ids: as before
     ({"assistant_id": "a-1", "thread_id": "t-1", "api": "responses"}, None, "responses"),
 ])
 def test_the_api_comes_from_api_else_the_ids(inputs: dict[str, Any], run_id: str | None, api: str) -> None:
-    assert backends.api_for(inputs, run_id).name == api
+    assert backends.api_for(inputs, run_id).name == (backends.DEFAULT.name if api == "default" else api)
 
 
 @pytest.mark.parametrize(("inputs", "fields"), [
     ({"assistant_id": "asst_1", "thread_id": "conv_1"}, {"assistant_id"}),
-    ({"assistant_id": "pmpt_1", "thread_id": "thread_1"}, {"assistant_id"}),
-    ({"assistant_id": "pmpt_1", "thread_id": "conv_1", "api": "assistants"}, {"assistant_id", "thread_id"}),
+    ({"assistant_id": "agent_1", "thread_id": "thread_1"}, set()),  # any plain token may be an agent's id
+    ({"assistant_id": "agent_1", "thread_id": "conv_1", "api": "assistants"}, {"thread_id"}),
     ({"assistant_id": "asst_1", "thread_id": "thread_1", "api": "responses"}, {"assistant_id", "thread_id"}),
-    ({"assistant_id": "pmpt_1", "thread_id": "t-1", "api": "responses"}, set()),
+    ({"assistant_id": "agent_1", "thread_id": "t-1", "api": "responses"}, set()),
     ({"assistant_id": "asst_1", "thread_id": UNKNOWN, "api": "responses"}, {"assistant_id"}),
     ({"assistant_id": UNKNOWN, "thread_id": "conv_1"}, set()),
 ])
@@ -199,3 +303,16 @@ def test_mismatched_ids_fail_naming_the_field(inputs: dict[str, Any], fields: se
     assert {f.property for f in failures} == fields
     for failure in failures:
         assert failure.reason.startswith(f"'{failure.property}'")
+
+
+@pytest.mark.parametrize("inputs", [
+    {"assistant_id": "pmpt_1", "thread_id": "conv_1"},
+    {"assistant_id": "pmpt_1", "thread_id": "thread_1"},
+    {"assistant_id": "pmpt_1", "thread_id": UNKNOWN},
+])
+def test_a_stored_prompt_fails_on_any_api_saying_how_to_migrate(inputs: dict[str, Any]) -> None:
+    [failure] = backends.retired_ids(inputs)
+    assert failure.property == "assistant_id" and failure.reason.startswith("'assistant_id' 'pmpt_1'")
+    assert "shut prompt objects down on 2026-11-30" in failure.reason
+    assert "Assistant" in failure.reason and "model and instructions" in failure.reason
+    assert backends.retired_ids({"assistant_id": UNKNOWN}) == backends.retired_ids({"model": "m"}) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pulumi_openai_run._apis.assistants.mapping import input_problems
 from pulumi_openai_run._runs.backend import Api
 
 ASSISTANTS = Api(
@@ -10,6 +11,6 @@ ASSISTANTS = Api(
     metadata_in_place=True,
     finished=frozenset(),  # a replacement on the same thread always stops the old run first
     run_stands_alone=False,  # a run lives under its thread
-    input_problems=lambda inputs: [],
+    input_problems=input_problems,
     backend_class="pulumi_openai_run._apis.assistants.backend:AssistantsBackend",
 )

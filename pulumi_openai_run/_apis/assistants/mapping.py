@@ -13,7 +13,8 @@ from typing import Any
 from pulumi_openai_run._core.json import without_nulls
 from pulumi_openai_run._core.tools import normalize_tools
 from pulumi_openai_run._runs.backend import RunDetails
-from pulumi_openai_run.schema import CREATE_TOKEN_KEY, user_metadata, with_token
+from pulumi_openai_run._runs.user_input import ASSISTANTS_PARTS, parts_problem
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, Failure, is_unknown, user_metadata, with_token
 
 ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 SUCCEEDED = frozenset({"completed", "incomplete"})
@@ -30,7 +31,31 @@ def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any
         params["max_completion_tokens"] = int(inputs["max_tokens"])
     if inputs.get("tools") is not None:
         params["tools"] = normalize_tools(inputs["tools"])
+    if inputs.get("input") is not None:
+        params["additional_messages"] = [{"role": "user", "content": user_content(inputs["input"])}]
     return params
+
+
+def user_content(value: Any) -> Any:
+    """The content of the user message an ``input`` becomes: its text, or its parts as they are."""
+    return value if isinstance(value, str) else [dict(part) for part in value]
+
+
+def input_problems(inputs: Mapping[str, Any]) -> list[Failure]:
+    """Inputs the Assistants API refuses although the field table allows them (unknown values pass):
+    a run without an assistant (only the Responses API runs on a model alone), and the Responses API's
+    content parts."""
+    problems: list[Failure] = []
+    if inputs.get("assistant_id") is None:
+        problems.append(Failure("assistant_id", (
+            "'assistant_id' is required on the Assistants API: the ID of the assistant to run (asst_...). "
+            "Only on the Responses API can a run go on a model alone."
+        )))
+    value = inputs.get("input")
+    problem = None if is_unknown(value) else parts_problem(value, ASSISTANTS_PARTS, "the Assistants API")
+    if problem:
+        problems.append(Failure("input", f"'input' {problem}"))
+    return problems
 
 
 def common_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:

@@ -7,8 +7,9 @@ from pulumi_openai_run._apis.responses.mapping import FINISHED, input_problems
 from pulumi_openai_run._runs.backend import Api
 
 RESPONSES = Api(
-    name="responses", title="the Responses API", thread_prefix="conv_", assistant_prefix="pmpt_",
-    run_prefix="resp_", thread_noun="a conversation", assistant_noun="a stored prompt",
+    # agent ids have no documented prefix: any plain token, the API chosen by the other ids, api or config
+    name="responses", title="the Responses API", thread_prefix="conv_", assistant_prefix="",
+    run_prefix="resp_", thread_noun="a conversation", assistant_noun="an agent",
     metadata_in_place=False,  # a response is immutable
     finished=FINISHED,
     run_stands_alone=True,

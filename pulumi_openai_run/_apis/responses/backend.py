@@ -1,10 +1,13 @@
 """Responses + Conversations backend: the calls a Run makes on the Assistants API's successor.
 
-A run is a background, stored Response of a stored Prompt on a Conversation::
+A run is a background, stored Response on a Conversation, configured inline::
 
-    POST /responses {prompt: {id: pmpt_...}, conversation: conv_..., background: true, store: true, ...}
+    GET /agents/{assistant_id}            (when the Run names an agent: its model, instructions, tools, ...)
+    POST /responses {conversation: conv_..., background: true, store: true, model, instructions, tools, ...}
 
-It is awaited like a run (``GET /responses/{id}``, or the create's event stream), cancelled with
+It is awaited like a run (``GET /responses/{id}``, or the background response's event stream, resumed
+with ``starting_after`` when it drops; a server that refuses background streaming, or does not resume,
+is polled instead), cancelled with
 ``POST /responses/{id}/cancel`` and, on destroy, deleted with ``DELETE /responses/{id}``. A response is
 immutable: there is no update. All mapping lives in ``mapping.py`` (pure); this module is the
 I/O edge, with the same retry policy as the Assistants backend.
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
@@ -37,6 +41,7 @@ from pulumi_openai_run._apis.responses import mapping
 from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
+from pulumi_openai_run._core.tools import ToolError
 from pulumi_openai_run._core.waiting import Deadline
 from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
@@ -81,6 +86,7 @@ class ResponsesBackend:
     def __init__(self, client: openai.OpenAI) -> None:
         self._responses = client.responses
         self._items = client.conversations.items
+        self._agents = client.beta.agents
         self._call = Caller(client)
         self._finished: dict[str, RunView] = {}
         """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
@@ -88,32 +94,60 @@ class ResponsesBackend:
     # --- create ------------------------------------------------------------------------------------
 
     def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        created = self._create_exactly_once(
-            inputs, deadline, lambda params, timeout: _view(api_dict(self._responses.create(**params, timeout=timeout)))
-        )
+        params = self._request(inputs, deadline)
+        created = self._create_exactly_once(inputs["thread_id"], params, deadline, self._send_plain)
         return self._remember(created)
 
     def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        def open_stream(params: dict[str, Any], timeout: float) -> Any:
-            return self._responses.create(stream=True, **params, timeout=timeout)
+        """Create the response with ``background: true, stream: true`` and follow its events; a stream that
+        drops is resumed after its last ``sequence_number``. A server that refuses background streaming
+        gets the plain create instead; one that does not resume hands over to polling (the last view)."""
+        params = self._request(inputs, deadline)
+        refused = False
 
-        token: list[str | None] = []
-        stream = self._create_exactly_once(inputs, deadline, open_stream, token)
-        view = self._consume(stream, deadline)
-        if view is None:  # the server took the request (it answered 200), but we never learnt the id
-            raise self._lost(inputs["thread_id"], token[0] if token else None,
+        def open_stream(body: dict[str, Any], timeout: float) -> Any:
+            nonlocal refused
+            if not refused:
+                try:
+                    return self._responses.create(stream=True, **body, timeout=timeout)
+                except openai.BadRequestError as error:
+                    if not refuses_background_stream(error):
+                        raise
+                    refused = True  # and a retry of this create does not ask again
+            # refused before anything was made: the same request without the stream is safe to send
+            return self._send_plain(body, timeout)
+
+        conversation = inputs["thread_id"]
+        opened = self._create_exactly_once(conversation, params, deadline, open_stream)
+        if isinstance(opened, RunView):  # background streaming refused: polled from here
+            return self._remember(opened)
+        followed = _Followed()
+        self._consume(opened, deadline, followed)
+        if followed.view is None:  # the server took the request (it answered 200), but we never learnt the id
+            raise self._lost(conversation, (params.get("metadata") or {}).get(CREATE_TOKEN_KEY),
                              "the create's event stream ended before it named the response")
-        return self._remember(view)
+        self._resume(followed, deadline)
+        return self._remember(followed.view)
 
-    def _create_exactly_once(self, inputs: RunInputs, deadline: Deadline,
-                             send: Callable[[dict[str, Any], float], T],
-                             token_out: list[str | None] | None = None) -> T:
+    def _request(self, inputs: RunInputs, deadline: Deadline) -> dict[str, Any]:
+        """The create's body, with a fresh marker and the configuration of the agent the Run names."""
+        agent_id = inputs.get("assistant_id")
+        agent = None
+        if agent_id:
+            agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
+                                        deadline, f"read agent {agent_id} (the run's assistant_id)"))
+        try:
+            return mapping.create_params(inputs, secrets.token_hex(12), agent)
+        except ToolError as error:
+            raise ApiError(f"Could not create a response: {error}") from None
+
+    def _send_plain(self, params: dict[str, Any], timeout: float) -> RunView:
+        return _view(api_dict(self._responses.create(**params, timeout=timeout)))
+
+    def _create_exactly_once(self, conversation: str, params: dict[str, Any], deadline: Deadline,
+                             send: Callable[[dict[str, Any], float], T]) -> T:
         """``send(params, timeout)`` until it succeeds, never making a second response (see the module docs)."""
-        conversation = str(inputs["thread_id"])
-        params = mapping.create_params(inputs, secrets.token_hex(12))
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
-        if token_out is not None:
-            token_out.append(token)
         unsure = False
         newest: str | None = None
 
@@ -168,20 +202,47 @@ class ResponsesBackend:
             f"Run.get(name, 'resp_...', thread_id='{conversation}') or run `pulumi up` again for a new one."
         )
 
-    def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
-        """Follow the events until the response is terminal; ``None`` if none named the response."""
-        view: RunView | None = None
+    def _consume(self, stream: Any, deadline: Deadline, followed: _Followed) -> bool:
+        """Follow the events into ``followed`` until the response is terminal, the stream ends or breaks or
+        the deadline passes; true when any event was new."""
+        progressed = False
 
         def on_event(event: Any) -> bool:
-            nonlocal view
-            response = api_dict(event).get("response")
+            nonlocal progressed
+            data = api_dict(event)
+            number = data.get("sequence_number")
+            if isinstance(number, int):
+                if followed.last is not None and number <= followed.last:
+                    return False  # already seen (a resumed stream that repeats itself)
+                followed.last = number
+            progressed = True
+            response = data.get("response")
             if isinstance(response, Mapping) and response.get("id"):
-                view = _view(response)
-                return view.status not in self.active
+                followed.view = _view(response)
+                return followed.view.status not in self.active
             return False
 
         follow_events(stream, deadline, on_event)
-        return view
+        return progressed
+
+    def _resume(self, followed: _Followed, deadline: Deadline) -> None:
+        """While the response is not terminal and the stream dropped, reopen it after the last event seen
+        (``GET /responses/{id}?stream=true&starting_after=N``), as long as each reopened stream brings
+        something new; otherwise stop, and the lifecycle polls from the last view."""
+        while followed.view is not None and followed.view.status in self.active and not deadline.expired():
+            response_id = followed.view.id
+            try:
+                stream = self._call(partial(self._reopen, response_id, followed.last), deadline,
+                                    f"resume the event stream of response {response_id}")
+            except ApiError:  # the server does not resume: poll instead
+                return
+            if not self._consume(stream, deadline, followed):
+                return
+
+    def _reopen(self, response_id: str, after: int | None, timeout: float) -> Any:
+        include = cast("list[ResponseIncludable]", list(mapping.INCLUDE))
+        return self._responses.retrieve(response_id, stream=True, include=include, timeout=timeout,
+                                        starting_after=openai.omit if after is None else after)
 
     # --- reading and stopping a response -------------------------------------------------------
 
@@ -229,6 +290,24 @@ class ResponsesBackend:
         if view.status not in self.active:
             self._finished[view.id] = view
         return view
+
+
+class _Followed:
+    """What following a response's event stream has seen: the response as last announced, and the last
+    event's ``sequence_number`` (where a resumed stream starts after)."""
+
+    def __init__(self) -> None:
+        self.view: RunView | None = None
+        self.last: int | None = None
+
+
+def refuses_background_stream(error: openai.BadRequestError) -> bool:
+    """Whether a 400 says the server does not stream background responses (rather than that the request
+    is wrong in another way): it names the ``stream`` or ``background`` parameter, or streaming."""
+    param = getattr(error, "param", None)
+    body = error.body if isinstance(error.body, Mapping) else {}
+    message = str(body.get("message") or error.message).lower()
+    return param in ("stream", "background") or "stream" in message
 
 
 def _describe(error: BaseException) -> str:

@@ -1,9 +1,9 @@
 """Responses + Conversations: the mapping between ``Run`` inputs/outputs and the API's JSON (pure).
 
 The Responses API is the Assistants API's successor: a thread is a Conversation (``conv_...``), an
-assistant a stored Prompt (``pmpt_...``), a run a Response (``resp_...``) and its steps the
-response's output items. API objects arrive here as plain dicts (the JSON the API sent), so this
-module neither imports ``openai`` nor does I/O.
+assistant an agent object (``GET /agents/{id}``, whose configuration goes inline into each request), a
+run a Response (``resp_...``) and its steps the response's output items. API objects arrive here as
+plain dicts (the JSON the API sent), so this module neither imports ``openai`` nor does I/O.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from pulumi_openai_run._apis.assistants.mapping import common_params
 from pulumi_openai_run._core.tools import ToolError, normalize_tools, validate_tools
 from pulumi_openai_run._runs.backend import RunDetails
+from pulumi_openai_run._runs.user_input import RESPONSES_PARTS, parts_problem
 from pulumi_openai_run.schema import Failure, is_number, is_unknown, user_metadata
 
 ACTIVE = frozenset({"queued", "in_progress"})
@@ -37,22 +38,132 @@ STEP_OBJECT = "response.output_item"
 # --- requests ----------------------------------------------------------------------------------
 
 
-def create_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any]:
-    """The body of POST /responses for ``inputs``: a background, stored response of the prompt on
-    the conversation. ``max_tokens`` becomes ``max_output_tokens``; absent inputs send nothing."""
+def create_params(inputs: Mapping[str, Any], token: str | None,
+                  agent: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The body of POST /responses for ``inputs``: a background, stored response on the conversation, its
+    configuration inline: the ``agent``'s (the one ``assistant_id`` names, as ``GET /agents/{id}`` answered)
+    overridden by the Run's own ``model``, ``instructions`` and ``tools``; ``temperature``, ``top_p``,
+    ``max_tokens`` (as ``max_output_tokens``) and ``metadata`` per request; ``input`` as the user message.
+    Absent inputs send nothing. Raises :class:`~.tools.ToolError` for an agent tool the Responses API
+    cannot take (only when the Run's own ``tools`` do not replace the agent's)."""
     params: dict[str, Any] = {
-        "prompt": {"id": inputs["assistant_id"]},
         "conversation": inputs["thread_id"],
         "background": True,
         "store": True,
         "include": list(INCLUDE),
     }
+    if agent is not None:
+        params.update(agent_config(agent, tools=inputs.get("tools") is None))
     params.update(common_params(inputs, token))
     if inputs.get("max_tokens") is not None:
         params["max_output_tokens"] = int(inputs["max_tokens"])
     if inputs.get("tools") is not None:
         params["tools"] = response_tools(inputs["tools"])
+    if inputs.get("input") is not None:
+        params["input"] = response_input(inputs["input"])
     return params
+
+
+def agent_config(agent: Mapping[str, Any], tools: bool = True) -> dict[str, Any]:
+    """What a response takes from an agent object: ``model``, ``instructions``, ``reasoning`` and ``text``
+    (what it sets), and with ``tools`` its tools in the Responses API's shape."""
+    config: dict[str, Any] = {"model": agent["model"]}
+    if agent.get("instructions"):
+        config["instructions"] = agent["instructions"]
+    reasoning = {key: value for key, value in (agent.get("reasoning") or {}).items() if value is not None}
+    if reasoning:
+        config["reasoning"] = reasoning
+    text = {key: value for key, value in (agent.get("text") or {}).items() if value is not None}
+    if isinstance(text.get("format"), Mapping) and text["format"].get("type") == "json_schema":
+        # the Responses API names a schema (an agent's has no name): give it one
+        text["format"] = {"name": JSON_SCHEMA_NAME, **text["format"]}
+    if text:
+        config["text"] = text
+    if tools and agent.get("tools"):
+        config["tools"] = agent_tools(str(agent.get("id") or "?"), agent["tools"])
+    return config
+
+
+JSON_SCHEMA_NAME = "output"
+"""The name an agent's JSON schema output format gets in a request (the Responses API needs one)."""
+
+AGENT_ONLY_TOOLS = {
+    "mcp": "its MCP server is reached through the agent's transport and stored credentials, which a "
+           "Responses request cannot name",
+    "computer_use": "it runs in an OpenAI-hosted browser session of the Agents runtime",
+    "automations": "scheduled wakeups are an Agents runtime feature",
+}
+"""Agent tool types the Responses API cannot take in a request, and why."""
+
+
+def agent_tools(agent_id: str, tools: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """An agent's tools (``PersistedAgentTool``) as Responses tool objects. Raises :class:`ToolError`
+    naming the first tool the Responses API cannot take, and what to do instead."""
+    result: list[dict[str, Any]] = []
+    for index, tool in enumerate(tools):
+        kind = str(tool.get("type"))
+        where = f"agent {agent_id}'s tools[{index}] ({kind}{_label(tool)})"
+        if kind == "function":
+            if tool.get("async"):
+                raise ToolError(f"{where} is an async function, which only the Agents runtime can run: "
+                                "a response ends at a function call. " + _instead())
+            flat: dict[str, Any] = {"type": "function", "name": tool["name"], "parameters": tool.get("parameters"),
+                                    "strict": False}
+            if tool.get("description") is not None:
+                flat["description"] = tool["description"]
+            if tool.get("defer_loading"):
+                flat["defer_loading"] = True
+            result.append(flat)
+        elif kind == "tool_search":
+            result.append({"type": "tool_search"})
+        elif kind == "programmatic_tool_calling":
+            if tool.get("enabled", True):
+                result.append({"type": "programmatic_tool_calling"})
+        elif kind == "web_search":
+            search = _web_search(tool)
+            if search is not None:
+                result.append(search)
+        else:
+            why = AGENT_ONLY_TOOLS.get(kind, "the Responses API has no tool of that type")
+            raise ToolError(f"{where} cannot go into a Responses request: {why}. " + _instead())
+    return result
+
+
+def _web_search(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """An agent's web_search as the Responses API's; ``None`` when its mode is ``disabled``."""
+    mode = tool.get("mode") or "live"
+    if mode == "disabled":
+        return None
+    search: dict[str, Any] = {"type": "web_search", "external_web_access": mode == "live"}
+    if tool.get("context_size"):
+        search["search_context_size"] = tool["context_size"]
+    if tool.get("allowed_domains"):
+        search["filters"] = {"allowed_domains": list(tool["allowed_domains"])}
+    location = {key: value for key, value in (tool.get("location") or {}).items() if value is not None}
+    if location:
+        search["user_location"] = {"type": "approximate", **location}
+    return search
+
+
+def _label(tool: Mapping[str, Any]) -> str:
+    name = tool.get("name") or tool.get("server_label")
+    return f" {name!r}" if name else ""
+
+
+def _instead() -> str:
+    return ("Give the Run its own tools (they replace the agent's), or remove that tool from the agent for "
+            "runs on the Responses API.")
+
+
+def response_input(value: Any) -> list[dict[str, Any]]:
+    """The response's ``input`` for a Run's ``input``: one user message, its text or its parts (an
+    ``input_image`` without a ``detail`` gets ``auto``, which the API requires)."""
+    if isinstance(value, str):
+        content: Any = value
+    else:
+        content = [{**part, "detail": part.get("detail") or "auto"} if part.get("type") == "input_image"
+                   else dict(part) for part in value]
+    return [{"type": "message", "role": "user", "content": content}]
 
 
 def response_tools(tools: Any) -> list[dict[str, Any]]:
@@ -61,7 +172,7 @@ def response_tools(tools: Any) -> list[dict[str, Any]]:
 
     Function tools are flat there (``{"type": "function", "name", "parameters", "strict"}``, strict
     off unless asked, as on the Assistants API); code_interpreter needs a container (``auto``);
-    file_search needs vector store ids, which only the stored prompt can give.
+    file_search needs vector store ids, which a Run has no place for.
     """
     result: list[dict[str, Any]] = []
     for index, tool in enumerate(normalize_tools(tools)):
@@ -82,17 +193,27 @@ def response_tools(tools: Any) -> list[dict[str, Any]]:
         else:
             raise ToolError(
                 f"tools[{index}] is file_search, which on the Responses API needs the vector stores to "
-                "search, and a Run cannot name them: configure file search in the stored prompt and leave "
-                "it out of tools (tools replaces the prompt's tools)."
+                "search, and a Run cannot name them: leave it out of tools on this API."
             )
     return result
 
 
 def input_problems(inputs: Mapping[str, Any]) -> list[Failure]:
     """Failures for inputs the Responses API would refuse although the Assistants API takes
-    them; what the field table's validators refuse anyway is left to them. Unknown values are passed over."""
-    inputs = {name: value for name, value in inputs.items() if not is_unknown(value)}
+    them; what the field table's validators refuse anyway is left to them. Unknown values are passed over.
+
+    A run needs a model: the agent's (``assistant_id``) or its own (``model``), one of the two."""
     problems: list[Failure] = []
+    if inputs.get("assistant_id") is None and inputs.get("model") is None:  # unknown counts as given
+        problems.append(Failure("assistant_id", (
+            "'assistant_id' or 'model' is required on the Responses API: give the id of an agent (an Assistant "
+            "on this API, e.g. assistant_id=assistant.id) to use its model, instructions and tools, or give "
+            "the Run a model (and instructions) of its own."
+        )))
+    inputs = {name: value for name, value in inputs.items() if not is_unknown(value)}
+    problem = parts_problem(inputs.get("input"), RESPONSES_PARTS, "the Responses API")
+    if problem:
+        problems.append(Failure("input", f"'input' {problem}"))
     tools = inputs.get("tools")
     if tools is not None and validate_tools(tools) is None:
         try:
@@ -210,11 +331,9 @@ def output_text(items: Iterable[Mapping[str, Any]]) -> str:
 
 
 def server_values(response: Mapping[str, Any]) -> dict[str, Any]:
-    """The Run's inputs as the server holds them: the prompt, the conversation and the user's metadata."""
+    """The Run's inputs as the server holds them: the conversation and the user's metadata. (A response
+    does not say which agent its configuration came from, nor which of it the Run overrode.)"""
     inputs: dict[str, Any] = {}
-    prompt = response.get("prompt") or {}
-    if prompt.get("id"):
-        inputs["assistant_id"] = prompt["id"]
     conversation = response.get("conversation") or {}
     if conversation.get("id"):
         inputs["thread_id"] = conversation["id"]
