@@ -366,3 +366,25 @@ def test_outputs_that_are_a_string_or_a_list_or_map_reach_the_program(engine: Pr
     )
     exports = dict(run_program(program, ProviderServerMocks(engine), project="openai-run-quickstart"))
     assert exports == {"format": "json_schema", "parts": [{"type": "text", "text": "Hi"}]}
+
+
+def test_the_quickstart_chain_on_the_responses_api(engine: ProviderServer, fake: FakeOpenAI, tmp_path: Path) -> None:
+    # agent -> conversation -> question -> run, no ids by hand: the Run reads the agent and answers the item
+    program = tmp_path / "__main__.py"
+    program.write_text(
+        "import pulumi\n"
+        "from pulumi_openai_run import Assistant, Message, Run, Thread\n"
+        "a = Assistant('helper', model='gpt-6-astra', instructions='Answer in one sentence.', api='responses')\n"
+        "t = Thread('conversation', api='responses')\n"
+        "q = Message('question', thread_id=t.id, content='Summarise our quarterly report.')\n"
+        "r = Run('summary', assistant_id=a.id, thread_id=t.id, completion_window=60,\n"
+        "        opts=pulumi.ResourceOptions(depends_on=[q]))\n"
+        "pulumi.export('status', r.status)\n"
+        "pulumi.export('object', r.object)\n"
+        "pulumi.export('conversation', t.id)\n"
+        "pulumi.export('question', q.id)\n"
+    )
+    exports = dict(run_program(program, ProviderServerMocks(engine), project="openai-run-quickstart"))
+    assert (exports["status"], exports["object"]) == ("completed", "response")
+    items = fake.conversation_items(exports["conversation"])
+    assert items[0]["id"] == exports["question"] and items[-1]["role"] == "assistant"
