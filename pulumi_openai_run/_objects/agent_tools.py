@@ -2,8 +2,8 @@
 persisted form the agent answers with (pure functions).
 
 An agent takes ``function``, ``tool_search``, ``programmatic_tool_calling``, ``mcp``, ``web_search``,
-``computer_use`` and ``automations`` tools; it has no ``code_interpreter`` or ``file_search``, which a Run on
-the Responses API takes itself. A function tool may be spelt as the agent takes it (``{type: function, name,
+``computer_use`` and ``automations`` tools; it has no ``code_interpreter`` (a Run on the Responses API takes
+one) or ``file_search``. A function tool may be spelt as the agent takes it (``{type: function, name,
 description, parameters, defer_loading}``), in the Assistants API's nested shape (``{type: function,
 function: {...}}``) or as the flat map of strings (``parameters`` as a JSON string): all three become the
 same persisted tool, with the API's defaults filled in, so switching spelling is no change and what an
@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_openai_run._core.tools import MAX_TOOLS, ToolError, _normalize_tool
+from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
 from pulumi_openai_run.schema import extra_keys
 
 AGENT_TOOL_TYPES = ("function", "tool_search", "programmatic_tool_calling", "mcp", "web_search", "computer_use",
                     "automations")
 ELSEWHERE = {
     "code_interpreter": "an agent object has no code interpreter: give the Run a code_interpreter tool instead",
-    "file_search": "an agent object has no file search: give the Run a file_search tool with its vector stores "
-                   "instead",
+    "file_search": f"an agent object has no file search: {FILES_ON_RESPONSES}",
 }
 """Tools of the Assistants API an agent cannot hold, and where they go now."""
 _NO_PARAMETERS = {"type": "object", "properties": {}}

@@ -25,6 +25,7 @@ from pulumi_openai_run._core.tools import (
 )
 from pulumi_openai_run._objects.agent_tools import AGENT_TOOL_TYPES, normalize_agent_tools, validate_agent_tools
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
+from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
 from pulumi_openai_run._objects.provider import ApiObjectProvider
 from pulumi_openai_run.schema import (
     Field,
@@ -308,8 +309,7 @@ NOT_ON_AN_AGENT = {
     "top_p": "has no place on an agent object: set the Run's top_p instead (it goes with each response).",
     "description": "has no place on an agent object (it has a name, instructions and metadata): keep it in "
                    "metadata, e.g. {description: ...}, or remove it.",
-    "tool_resources": "has no place on an agent object: files go with the tools that use them, e.g. the Run's "
-                      "file_search tool with its vector store ids, or as input_file parts of a Message.",
+    "tool_resources": f"has no place on an agent object: {FILES_ON_RESPONSES}.",
     "response_format": "is the Assistants API's; an agent's output format is its text: {format: {type: "
                        "json_schema, schema: {...}}} (json_object has no equivalent: use a json_schema).",
 }

@@ -162,6 +162,11 @@ LEGACY_PARTS = {"text": "input_text", "image_url": "input_image", "image_file": 
 """The Assistants API's part types, and what each becomes in a conversation item."""
 FILE_DETAILS = ("auto", "low", "high")
 IMAGE_ITEM_DETAILS = ("auto", "low", "high", "original")
+FILES_ON_RESPONSES = (
+    "give the files to the model as content parts of a Message ({type: input_file, file_id}; input_image for "
+    "images): the Responses API's file_search needs vector store ids, which neither an agent nor a Run names"
+)
+"""Where files go on the Responses API, for the inputs that held them on the Assistants API."""
 MAX_ITEMS = 20
 """The most items one request may add to a conversation (``POST /conversations`` and ``/items``)."""
 _TEXT_TYPES = ("input_text", "output_text", "text")
@@ -471,8 +476,7 @@ ITEM = ObjectKind(
               "that Run (opts=pulumi.ResourceOptions(depends_on=[run])).",
     refuses={
         "attachments": "has no place on a conversation item: give each file as a content part instead, "
-                       "{type: input_file, file_id} (or {type: input_image, file_id} for an image); for file "
-                       "search, give the Run a file_search tool with the vector store.",
+                       "{type: input_file, file_id} (or {type: input_image, file_id} for an image).",
         "metadata": "has no place on a conversation item (items carry no metadata): put it on the Thread (the "
                     "conversation's metadata), or remove it.",
     },

@@ -16,6 +16,7 @@ from pulumi_openai_run._core.json import plain
 from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_to_api, validate_tool_resources
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
 from pulumi_openai_run._objects.message import (
+    FILES_ON_RESPONSES,
     ITEM_ROLES,
     MAX_ITEMS,
     ROLES,
@@ -221,9 +222,7 @@ CONVERSATION = ObjectKind(
     # the price is at most a stray conversation that nothing uses.
     lost_create="repeat",
     import_hint="Thread.get(name, 'conv_...')",
-    refuses={"tool_resources": (
-        "has no place on a conversation: files go with the tools that use them, e.g. the Run's file_search tool "
-        "with its vector store ids, or as input_file parts of a Message.")},
+    refuses={"tool_resources": f"has no place on a conversation: {FILES_ON_RESPONSES}."},
 )
 
 

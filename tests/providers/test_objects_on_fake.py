@@ -10,6 +10,7 @@ import openai
 import pytest
 
 from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
+from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
 from pulumi_openai_run._objects.provider import ApiObjectProvider, ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, configured_provider
@@ -419,9 +420,7 @@ def test_what_an_agent_has_no_place_for_fails_check_saying_where_it_goes(agents:
                  "response).",
         "description": "'description' has no place on an agent object (it has a name, instructions and metadata): "
                        "keep it in metadata, e.g. {description: ...}, or remove it.",
-        "tool_resources": "'tool_resources' has no place on an agent object: files go with the tools that use "
-                          "them, e.g. the Run's file_search tool with its vector store ids, or as input_file parts "
-                          "of a Message.",
+        "tool_resources": f"'tool_resources' has no place on an agent object: {FILES_ON_RESPONSES}.",
         "response_format": "'response_format' is the Assistants API's; an agent's output format is its text: "
                            "{format: {type: json_schema, schema: {...}}} (json_object has no equivalent: use a "
                            "json_schema).",
@@ -431,8 +430,8 @@ def test_what_an_agent_has_no_place_for_fails_check_saying_where_it_goes(agents:
 @pytest.mark.parametrize(("tool", "says"), [
     ({"type": "code_interpreter"}, "tools[1] is a code_interpreter tool, but an agent object has no code "
                                    "interpreter: give the Run a code_interpreter tool instead."),
-    ({"type": "file_search"}, "tools[1] is a file_search tool, but an agent object has no file search: give the "
-                              "Run a file_search tool with its vector stores instead."),
+    ({"type": "file_search"}, f"tools[1] is a file_search tool, but an agent object has no file search: "
+                              f"{FILES_ON_RESPONSES}."),
     ({"type": "browser"}, "tools[1] has type 'browser', which an agent object cannot hold; allowed types: "
                           "function, tool_search, programmatic_tool_calling, mcp, web_search, computer_use, "
                           "automations."),
@@ -639,9 +638,7 @@ def test_what_a_conversation_has_no_place_for_fails_check(conversations: ThreadP
         "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}},
         "messages": [{"content": "Hi", "attachments": [{"file_id": "file-1"}]}]})
     assert found == {
-        "tool_resources": "'tool_resources' has no place on a conversation: files go with the tools that use them, "
-                          "e.g. the Run's file_search tool with its vector store ids, or as input_file parts of a "
-                          "Message.",
+        "tool_resources": f"'tool_resources' has no place on a conversation: {FILES_ON_RESPONSES}.",
         "messages": "'messages' item 0: attachments have no place in a conversation item: give each file as a "
                     "content part, {type: input_file, file_id}.",
     }
@@ -655,8 +652,7 @@ def test_what_a_conversation_has_no_place_for_fails_check(conversations: ThreadP
                                    "attachments": [{"file_id": "file-1"}]})
     assert found == {
         "attachments": "'attachments' has no place on a conversation item: give each file as a content part "
-                       "instead, {type: input_file, file_id} (or {type: input_image, file_id} for an image); for "
-                       "file search, give the Run a file_search tool with the vector store.",
+                       "instead, {type: input_file, file_id} (or {type: input_image, file_id} for an image).",
         "metadata": "'metadata' has no place on a conversation item (items carry no metadata): put it on the "
                     "Thread (the conversation's metadata), or remove it.",
     }
