@@ -531,8 +531,7 @@ def test_a_conversations_whole_life(fake: FakeOpenAI, conversations: ThreadProvi
     assert imported.id == created.id and imported.inputs == {}
 
     conversations.delete(created.id, dict(updated.outs))
-    with pytest.raises(KeyError):
-        fake.conversation_items(created.id)
+    assert fake.conversations() == []
     conversations.delete(created.id, dict(updated.outs))  # already gone: no error
     assert conversations.read(created.id, dict(updated.outs)).id == ""
 
@@ -552,6 +551,11 @@ def test_a_lost_conversation_create_is_sent_again(fake: FakeOpenAI, conversation
     created = conversations.create({"messages": [{"content": "Hi"}]})
     assert fake.count("POST", r"/conversations") == 2
     assert _texts(fake, created.id) == [("user", "input_text", "Hi")]
+    stray = [c["id"] for c in fake.conversations() if c["id"] != created.id]
+    assert len(stray) == 1 and _texts(fake, stray[0]) == [("user", "input_text", "Hi")]  # the price, no more
+    fake.inject(Fault(method="POST", path=r"/conversations", status=503))  # not processed: sent again, no stray
+    conversations.create({"metadata": {"k": "v"}})
+    assert len(fake.conversations()) == 3
 
 
 def test_a_messages_whole_life_on_a_conversation(fake: FakeOpenAI, items: MessageProvider) -> None:

@@ -166,6 +166,11 @@ class ConversationStore:
             conversation.items.remove(self._item(conversation_id, item_id))
             return copy.deepcopy(conversation.data)
 
+    def conversations(self) -> list[dict[str, Any]]:
+        """Every conversation not deleted, oldest first (for inspection: the API has no list endpoint)."""
+        with self.lock:
+            return copy.deepcopy([conversation.data for conversation in self._conversations.values()])
+
     def items_of(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every item, oldest first, with everything included (for inspection)."""
         with self.lock:

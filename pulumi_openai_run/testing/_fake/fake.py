@@ -237,6 +237,11 @@ class FakeOpenAI:
         """Every response made on the conversation and not deleted, oldest first."""
         return self._state.conversations.responses_on(conversation_id)
 
+    def conversations(self) -> list[dict[str, Any]]:
+        """Every conversation not deleted, oldest first (the API cannot list them; a test counting what a
+        lost create made can)."""
+        return self._state.conversations.conversations()
+
     def conversation_items(self, conversation_id: str) -> list[dict[str, Any]]:
         """Every item of the conversation, oldest first (KeyError if the conversation is unknown)."""
         return _known(conversation_id, lambda: self._state.conversations.items_of(conversation_id))
