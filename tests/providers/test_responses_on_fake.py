@@ -14,7 +14,14 @@ from pulumi_openai_run import RunProvider
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY as TOKEN_KEY
 from pulumi_openai_run.schema import UNKNOWN
-from pulumi_openai_run.testing import FakeOpenAI, Fault, RunScript, configured_provider
+from pulumi_openai_run.testing import (
+    FakeApiClock,
+    FakeOpenAI,
+    Fault,
+    RunScript,
+    configured_provider,
+    patch_provider_clock,
+)
 from tests.apis import RESPONSES
 
 CREATE = r"/responses"
@@ -462,3 +469,20 @@ def test_a_transient_error_on_the_agent_with_a_stream_is_retried_too(
     result = provider.create({**ids, "completion_window": 60.0, "stream_for_tool": True})
     assert result.outs["status"] == "completed"
     assert len(fake.responses_on(ids["thread_id"])) == 1 and fake.count("POST", CREATE) == 1
+
+
+@pytest.mark.parametrize("name", ["temperature", "top_p"])
+def test_a_sampling_parameter_the_model_refuses_comes_back_as_the_apis_error_naming_it(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check does not guess which models take sampling parameters: the API says, and the error names the field."""
+    with FakeOpenAI(sampling_refused_by=["gpt-6-astra"]) as fake:
+        patch_provider_clock(monkeypatch, FakeApiClock(fake))
+        conversation = fake.create_conversation(messages=["Hi"])["id"]
+        provider = configured_provider(fake)
+        inputs = {"model": "gpt-6-astra", "thread_id": conversation, name: 0.5, "completion_window": 60.0}
+        assert provider.check({}, inputs).failures == []
+        with pytest.raises(ProviderError, match=rf"Could not create a response: .*{name}.*\(HTTP 400\)"):
+            provider.create(inputs)
+        assert fake.responses_on(conversation) == []  # refused: nothing made, nothing to clean up
+        provider.create({**inputs, "model": "gpt-6.2-sol"})  # a model that takes it
+        assert len(fake.responses_on(conversation)) == 1
