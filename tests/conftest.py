@@ -97,5 +97,5 @@ def api(request: pytest.FixtureRequest) -> ApiCase:
 
 @pytest.fixture
 def api_ids(api: ApiCase, fake: FakeOpenAI) -> dict[str, str]:
-    """A fresh assistant and thread (stored prompt and conversation) on ``api``, on the folder's ``fake``."""
+    """A fresh assistant and thread (agent and conversation) on ``api``, on the folder's ``fake``."""
     return api.seed(fake)

@@ -35,7 +35,7 @@ Example::
     from pulumi_openai_run.testing import Fault, FakeOpenAI, RunScript
 
     with FakeOpenAI() as fake:  # manual clock: time moves only with fake.advance()
-        assistant = fake.create_assistant(model="gpt-4o", instructions="Be brief.")
+        assistant = fake.create_assistant(model="gpt-6-astra", instructions="Be brief.")
         thread = fake.create_thread(messages=["Hi!"])
         fake.script_runs(RunScript(outcome="completed", reply="Hello!"))
 

@@ -14,7 +14,8 @@ from ._fake.script import OUTCOMES, RunScript
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pulumi_openai_run.testing",
-        description="Serve a fake OpenAI Assistants v2 API on 127.0.0.1 until interrupted.",
+        description="Serve a fake OpenAI API (Responses, Conversations, Agents; Assistants v2) on 127.0.0.1 until "
+                    "interrupted.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free port)")
     parser.add_argument("--api-key", default="sk-fake-test", help="the API key clients must present")
@@ -22,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--outcome", choices=OUTCOMES, default="completed", help="how every run ends")
     parser.add_argument(
         "--seed", action="store_true",
-        help="create an assistant, a thread, a stored prompt, a conversation and an agent, and print their ids",
+        help="create an agent and a conversation (Responses API), an assistant and a thread (Assistants API), "
+             "and print their ids",
     )
     return parser
 
@@ -36,16 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(fake.base_url, flush=True)
         print(f"api_key={fake.api_key}", flush=True)
         if args.seed:
-            assistant = fake.create_assistant(model="gpt-4o", name="fake-assistant")
-            thread = fake.create_thread(messages=["Hello, fake assistant!"])
-            prompt = fake.create_prompt(model="gpt-4o")
-            conversation = fake.create_conversation()
-            print(f"assistant_id={assistant['id']}", flush=True)
-            print(f"thread_id={thread['id']}", flush=True)
-            print(f"prompt_id={prompt['id']}  (Responses API: use as assistant_id)", flush=True)
-            print(f"conversation_id={conversation['id']}  (Responses API: use as thread_id)", flush=True)
             agent = fake.create_agent(name="fake-agent", instructions="Answer in one sentence.")
-            print(f"agent_id={agent['id']}  (Agents API: an Assistant on the Responses API)", flush=True)
+            conversation = fake.create_conversation()
+            print(f"agent_id={agent['id']}  (Responses API: an Assistant, a Run's assistant_id)", flush=True)
+            print(f"conversation_id={conversation['id']}  (Responses API: a Thread, a Run's thread_id)", flush=True)
+            assistant = fake.create_assistant(name="fake-assistant")
+            thread = fake.create_thread(messages=["Hello, fake assistant!"])
+            print(f"assistant_id={assistant['id']}  (Assistants API)", flush=True)
+            print(f"thread_id={thread['id']}  (Assistants API)", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

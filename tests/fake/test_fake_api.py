@@ -132,24 +132,25 @@ def test_command_line_serves_and_seeds() -> None:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()
         key_line = process.stdout.readline().strip()
-        assistant_line = process.stdout.readline().strip()
-        thread_line = process.stdout.readline().strip()
-        prompt_line = process.stdout.readline().strip()
-        conversation_line = process.stdout.readline().strip()
+        seeded = dict(process.stdout.readline().split()[0].split("=", 1) for _ in range(4))
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
         assert key_line == "api_key=sk-cli"
-        assert prompt_line.startswith("prompt_id=pmpt_") and conversation_line.startswith("conversation_id=conv_")
-        assert assistant_line.startswith("assistant_id=asst_")
-        assert thread_line.startswith("thread_id=thread_")
-        thread_id = thread_line.split("=", 1)[1]
+        assert sorted(seeded) == ["agent_id", "assistant_id", "conversation_id", "thread_id"]
+        assert seeded["conversation_id"].startswith("conv_") and seeded["assistant_id"].startswith("asst_")
+        assert seeded["thread_id"].startswith("thread_")
         with openai.OpenAI(base_url=base_url, api_key="sk-cli", max_retries=0) as client:
-            messages = client.beta.threads.messages.list(thread_id=thread_id).data
+            messages = client.beta.threads.messages.list(thread_id=seeded["thread_id"]).data
             assert len(messages) == 1 and messages[0].role == "user"
             run = client.beta.threads.runs.create(
-                thread_id=thread_id, assistant_id=assistant_line.split("=", 1)[1], stream=True
+                thread_id=seeded["thread_id"], assistant_id=seeded["assistant_id"], stream=True
             )
             with run:
                 assert [event.event for event in run][-1] == "thread.run.completed"
+            agent = client.beta.agents.retrieve(seeded["agent_id"])
+            response = client.responses.create(model=agent.model, instructions=agent.instructions,
+                                               conversation=seeded["conversation_id"], input="Hi", stream=True)
+            with response:
+                assert [event.type for event in response][-1] == "response.completed"
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0

@@ -282,7 +282,7 @@ def run_object(
         "completed_at": None,
         "required_action": None,
         "last_error": None,
-        "model": pick("model", "gpt-4o"),
+        "model": pick("model", "gpt-6-astra"),
         "instructions": instructions,
         "tools": list(pick("tools", [])),
         "metadata": dict(body.get("metadata") or {}),

@@ -115,7 +115,7 @@ class FakeOpenAI:
 
     # -- seeding (not recorded as requests) -----------------------------------------------------
 
-    def create_assistant(self, model: str = "gpt-4o", **fields: Any) -> dict[str, Any]:
+    def create_assistant(self, model: str = "gpt-6-astra", **fields: Any) -> dict[str, Any]:
         return self._state.create_assistant({"model": model, **fields})
 
     def create_thread(
@@ -132,7 +132,7 @@ class FakeOpenAI:
 
     # -- seeding the Responses API (not recorded as requests) ---------------------------------
 
-    def create_prompt(self, model: str = "gpt-4o", **fields: Any) -> dict[str, Any]:
+    def create_prompt(self, model: str = "gpt-6-astra", **fields: Any) -> dict[str, Any]:
         """Store a prompt (``pmpt_...``), as the dashboard does: ``instructions``, ``tools``,
         ``temperature``, ``top_p``, ``version``; a response of it inherits what it does not set."""
         return self._state.conversations.create_prompt({"model": model, **fields})

@@ -62,7 +62,7 @@ def prompt_object(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": new_id("pmpt"),
         "version": str(fields.get("version") or "1"),
-        "model": fields.get("model") or "gpt-4o",
+        "model": fields.get("model") or "gpt-6-astra",
         "instructions": fields.get("instructions"),
         "tools": list(fields.get("tools") or []),
         "temperature": fields.get("temperature"),
@@ -135,7 +135,7 @@ def response_object(created_at: float, body: Mapping[str, Any], prompt: Mapping[
         "max_output_tokens": body.get("max_output_tokens"),
         "max_tool_calls": body.get("max_tool_calls"),
         "metadata": dict(body.get("metadata") or {}),
-        "model": pick("model", "gpt-4o"),
+        "model": pick("model", "gpt-6-astra"),
         "output": [],
         "parallel_tool_calls": body.get("parallel_tool_calls") is not False,
         "previous_response_id": body.get("previous_response_id"),
