@@ -12,7 +12,6 @@ import pytest
 
 from pulumi_openai_run.testing import (
     UNKNOWN,
-    ExportCapturingMonitor,
     FakeOpenAI,
     ProviderServer,
     ProviderServerMocks,
@@ -45,20 +44,6 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         return {}, []
-
-
-@pytest.fixture
-def dependencies(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
-    """Each registered resource's name -> the names of the resources it depends on (as the engine sees it)."""
-    seen: dict[str, set[str]] = {}
-    register = ExportCapturingMonitor.RegisterResource
-
-    def recording(self: ExportCapturingMonitor, request: Any) -> Any:
-        seen[request.name] = {dependency.rsplit("::", 1)[1] for dependency in request.dependencies}
-        return register(self, request)
-
-    monkeypatch.setattr(ExportCapturingMonitor, "RegisterResource", recording)
-    return seen
 
 
 def test_quickstart_registers_the_whole_chain_in_order(dependencies: dict[str, set[str]]) -> None:
