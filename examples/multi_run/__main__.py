@@ -1,15 +1,26 @@
-"""Several runs in one stack: a conversation of two turns on one thread, and a chart on another.
+"""Several runs in one stack: a conversation of two turns, and a chart on a conversation of its own.
 
     cd examples/multi_run
     pulumi config set --secret openai:apiKey sk-...
     pulumi up
 
-A thread has one active run at a time and takes no new message while a run is active. So the follow-up
-question depends on the first run (it is added once the first answer is in), and the second run depends on
-the follow-up; the ordering is explicit in the program rather than left to the provider. (A ``Run`` would
-wait for a busy thread by itself, but a ``Message`` does not, and without the dependency the second run
-could start before the follow-up is on the thread.) The chart run is on its own thread, created with its
-question as an initial message, so it runs alongside the conversation.
+On today's OpenAI (the default API, ``responses``) the Assistant is an agent object, each Thread a
+conversation, each Message an item of it, and each Run a background response on the conversation that
+takes its model and instructions from the agent. For an Assistants-v2-compatible server, ``pulumi config
+set openai:api assistants``: the same program then makes an assistant, threads, messages and runs.
+
+A conversation runs one response at a time and takes no new item while a response on it is in progress
+(the API answers ``conversation_locked``); a thread likewise has one active run and takes no message
+meanwhile. A run answers what is on the conversation when it starts, and its answer joins the
+conversation when it finishes. So the follow-up question depends on the first run (it is added once the
+first answer is in), and the second run depends on the follow-up; the ordering is explicit in the program
+rather than left to the provider. (A ``Run`` waits for a busy conversation by itself, but a ``Message``
+does not, and without the dependency the second run could start before the follow-up is there.)
+
+The chart run is on a conversation of its own, created with its question as an initial message, so it runs
+alongside the other two. It has the code interpreter as a tool of its own: an agent object has no code
+interpreter (only a response can run code), so the tool is given to the Run, not the Assistant, and the
+same holds on both APIs.
 """
 
 import pulumi
@@ -25,10 +36,9 @@ analyst = Assistant(
     model=config.get("model") or "gpt-6-astra",
     name="multi-run analyst",
     instructions="You are a careful data analyst. Keep answers short.",
-    tools=[{"type": "code_interpreter"}],
 )
 
-# Two turns on one thread: question, answer, follow-up, answer.
+# Two turns on one conversation: question, answer, follow-up, answer.
 conversation = Thread("conversation", metadata={"example": "multi_run"})
 first_question = Message(
     "first-question",
@@ -56,7 +66,8 @@ second_answer = Run(
     opts=pulumi.ResourceOptions(depends_on=[follow_up]),
 )
 
-# A run with the code interpreter, on a thread of its own that starts with its question.
+# A run with the code interpreter (its own tool: an agent has none), on a conversation of its own that
+# starts with its question.
 numbers = Thread(
     "numbers",
     messages=[{"role": "user", "content": "Plot revenue 120, 135, 150 by quarter and describe the chart."}],

@@ -4,7 +4,11 @@
     pulumi up
 
 Nothing to create by hand, no ids to copy: the stack makes the assistant, the thread and the message, and
-the run waits for them. Optional config: ``model`` (default gpt-6-astra), ``question``, ``completionWindow``.
+the run waits for them. On today's OpenAI (the default API, ``responses``) the assistant is an agent object,
+the thread a conversation, the question an item of it, and the run a background response on the
+conversation that takes its model and instructions from the agent. For an Assistants-v2-compatible server,
+``pulumi config set openai:api assistants``: the same program then makes an assistant, a thread, a message
+and a run. Optional config: ``model`` (default gpt-6-astra), ``question``, ``completionWindow``.
 """
 
 import pulumi
@@ -32,7 +36,8 @@ run = Run(
     thread_id=thread.id,
     completion_window=300 if window is None else window,  # 0: start the run without waiting
     metadata={"stack": pulumi.get_stack()},
-    # The run answers what is on the thread when it starts: the message must be there first.
+    # The run answers what is on the conversation (thread) when it starts: the question must be there
+    # first. (examples/ask puts the question in the Run's input instead, with no Message.)
     opts=pulumi.ResourceOptions(depends_on=[message]),
 )
 

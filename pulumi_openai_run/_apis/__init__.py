@@ -24,7 +24,7 @@ from pulumi_openai_run.schema import Failure, Field, is_unknown, one_of
 
 APIS: dict[str, Api] = {api.name: api for api in (ASSISTANTS, RESPONSES)}
 """Every API a resource can be on, by its ``api`` input."""
-DEFAULT = ASSISTANTS
+DEFAULT = RESPONSES
 """The API of a resource that neither its ``api`` input, its ids nor stack config ``openai:api`` place."""
 CONFIG_KEY = "openai:api"
 """Stack config that sets the API of the resources that neither their ``api`` input nor their ids place."""

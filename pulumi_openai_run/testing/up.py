@@ -3,7 +3,9 @@
 No Pulumi CLI and no OpenAI account needed: the program runs under ``pulumi.runtime.set_mocks``, every
 dynamic resource (``Assistant``, ``Thread``, ``Message``, ``Run``) goes to the real dynamic-provider server
 (``python -m pulumi.dynamic``) over gRPC (Check, then Create, as the engine would), and that server talks
-HTTP to the fake Assistants API on 127.0.0.1. The fake starts empty: the program creates what it needs.
+HTTP to the fake OpenAI API on 127.0.0.1. The fake starts empty: the program creates what it needs.
+``--api`` sets stack config ``openai:api``: the API of the resources whose ids do not say (default
+``responses``, today's OpenAI; ``assistants`` for an Assistants-v2-compatible server).
 ``PROJECT_DIR`` is the program's directory (``examples/quickstart``, the default, or ``examples/multi_run``);
 program config with ``--config key=value``.
 """
@@ -53,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                              "whose Pulumi.yaml runs examples/quickstart; or examples/multi_run)")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="program config, e.g. completionWindow=60 (repeatable)")
+    parser.add_argument("--api", choices=["responses", "assistants"], default="responses",
+                        help="stack config openai:api: the API of resources whose ids do not say (default: responses)")
     parser.add_argument("--run-seconds", type=float, default=1.0, help="how long each fake run takes")
     parser.add_argument("--outcome", default="completed",
                         choices=["completed", "failed", "expired", "incomplete", "requires_action"],
@@ -64,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     with FakeOpenAI(clock="real") as fake:
         fake.default_script = RunScript(outcome=args.outcome, queued_for=0.1, duration=args.run_seconds,
                                         reply="Hello from the fake assistant (offline up).")
-        stack_config = {"openai:apiKey": Secret(fake.api_key), "openai:baseUrl": fake.base_url}
+        stack_config = {"openai:apiKey": Secret(fake.api_key), "openai:baseUrl": fake.base_url,
+                        "openai:api": args.api}
         print(f"Fake OpenAI API at {fake.base_url}; program {project_dir} (project {project})")
         with ProviderServer(stack_config, project=project, env={"OPENAI_API_KEY": ""}) as server:
             mocks = ProviderServerMocks(server)

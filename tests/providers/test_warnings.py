@@ -9,6 +9,8 @@ from pulumi_openai_run import AssistantProvider, MessageProvider, ThreadProvider
 from pulumi_openai_run._core.calls import silence_api_deprecations
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, RunScript, configured_provider
 
+ASSISTANTS_API = {"openai:api": "assistants"}
+
 
 def test_a_whole_chain_on_the_assistants_api_shows_no_deprecation_warning(fake: FakeOpenAI,
                                                                           fake_clock: FakeApiClock) -> None:
@@ -17,13 +19,13 @@ def test_a_whole_chain_on_the_assistants_api_shows_no_deprecation_warning(fake: 
         warnings.resetwarnings()
         warnings.simplefilter("always")  # the strictest a user's program can be, but for "error"
         silence_api_deprecations()  # what importing the provider's call module did (pytest resets filters)
-        assistants, threads = configured_provider(fake, AssistantProvider), configured_provider(fake, ThreadProvider)
+        assistants, threads = configured_provider(fake, AssistantProvider, **ASSISTANTS_API), configured_provider(fake, ThreadProvider, **ASSISTANTS_API)
         assistant = assistants.create({"model": "gpt-test", "metadata": {"team": "docs"}})
         assistants.read(assistant.id, dict(assistant.outs))
         thread = threads.create({})
-        messages = configured_provider(fake, MessageProvider)
+        messages = configured_provider(fake, MessageProvider, **ASSISTANTS_API)
         message = messages.create({"thread_id": thread.id, "content": "Hi"})
-        runs = configured_provider(fake)
+        runs = configured_provider(fake, **ASSISTANTS_API)
         ids = {"assistant_id": assistant.id, "thread_id": thread.id}
         run = runs.create({**ids, "completion_window": 60.0, "metadata": {"v": "1"}})
         runs.read(run.id, dict(run.outs))

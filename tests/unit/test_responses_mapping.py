@@ -282,7 +282,8 @@ def test_echoed_inputs_for_an_import_hide_the_marker() -> None:
     ({"assistant_id": "agent_1", "thread_id": UNKNOWN, "api": "responses"}, None, "responses"),
     ({}, "resp_1", "responses"),
     ({}, "run_1", "assistants"),
-    ({"assistant_id": "a-1", "thread_id": "t-1"}, None, "assistants"),  # another server's ids: as before
+    ({"assistant_id": "a-1", "thread_id": "t-1"}, None, "default"),  # ids of another shape: the default (responses)
+    ({"assistant_id": "a-1", "thread_id": "t-1", "api": "assistants"}, None, "assistants"),
     ({"assistant_id": "a-1", "thread_id": "t-1", "api": "responses"}, None, "responses"),
 ])
 def test_the_api_comes_from_api_else_the_ids(inputs: dict[str, Any], run_id: str | None, api: str) -> None:
