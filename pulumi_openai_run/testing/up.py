@@ -6,7 +6,8 @@ dynamic resource (``Assistant``, ``Thread``, ``Message``, ``Run``) goes to the r
 HTTP to the fake OpenAI API on 127.0.0.1. The fake starts empty: the program creates what it needs.
 ``--api`` sets stack config ``openai:api``: the API of the resources whose ids do not say (default
 ``responses``, today's OpenAI; ``assistants`` for an Assistants-v2-compatible server).
-``PROJECT_DIR`` is the program's directory (``examples/quickstart``, the default, or ``examples/multi_run``);
+``PROJECT_DIR`` is the program's directory (``examples/quickstart``, the default, ``examples/multi_run`` or
+``examples/ask``);
 program config with ``--config key=value``.
 """
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pulumi_openai_run.testing.up", description=__doc__)
     parser.add_argument("project_dir", nargs="?", default=".",
                         help="the project's directory, with its Pulumi.yaml (default: the current directory, "
-                             "whose Pulumi.yaml runs examples/quickstart; or examples/multi_run)")
+                             "whose Pulumi.yaml runs examples/quickstart; or examples/multi_run, examples/ask)")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                         help="program config, e.g. completionWindow=60 (repeatable)")
     parser.add_argument("--api", choices=["responses", "assistants"], default="responses",

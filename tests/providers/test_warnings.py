@@ -19,7 +19,8 @@ def test_a_whole_chain_on_the_assistants_api_shows_no_deprecation_warning(fake: 
         warnings.resetwarnings()
         warnings.simplefilter("always")  # the strictest a user's program can be, but for "error"
         silence_api_deprecations()  # what importing the provider's call module did (pytest resets filters)
-        assistants, threads = configured_provider(fake, AssistantProvider, **ASSISTANTS_API), configured_provider(fake, ThreadProvider, **ASSISTANTS_API)
+        assistants = configured_provider(fake, AssistantProvider, **ASSISTANTS_API)
+        threads = configured_provider(fake, ThreadProvider, **ASSISTANTS_API)
         assistant = assistants.create({"model": "gpt-test", "metadata": {"team": "docs"}})
         assistants.read(assistant.id, dict(assistant.outs))
         thread = threads.create({})
