@@ -79,7 +79,7 @@ def test_create_validates_like_the_api(client: openai.OpenAI, fields: dict[str, 
 def test_every_tool_type_reads_back_in_its_persisted_form(client: openai.OpenAI, fake: FakeOpenAI) -> None:
     tools: list[Any] = [FUNCTION, {"type": "tool_search"}, {"type": "programmatic_tool_calling"},
                         {"type": "mcp", "server_label": "docs",
-                         "transport": {"type": "http", "server_url": "https://mcp.example"}},
+                         "transport": {"type": "http", "server_url": "https://mcp.example.com"}},
                         {"type": "web_search", "mode": "cached"}, {"type": "computer_use"}, {"type": "automations"}]
     agent = client.beta.agents.create(model="gpt-6-astra", tools=tools)
     assert [tool.type for tool in agent.tools] == [tool["type"] for tool in tools]

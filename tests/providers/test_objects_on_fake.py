@@ -355,7 +355,7 @@ def test_an_agent_edited_by_hand_shows_as_drift_and_the_next_up_undoes_it(
 
 @pytest.mark.parametrize("tools", [
     [{"type": "function", "function": {"name": "f", "description": "d", "parameters": {"type": "object"}}}],
-    [{"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://mcp.example"}}],
+    [{"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://mcp.example.com"}}],
     [{"type": "web_search", "location": {"country": "GB"}, "context_size": "high"}],
     [{"type": "tool_search"}, {"type": "computer_use"}, {"type": "automations"},
      {"type": "programmatic_tool_calling", "enabled": "false"}],
@@ -666,7 +666,7 @@ def test_what_a_conversation_has_no_place_for_fails_check(conversations: ThreadP
     ({"role": "assistant", "content": [{"type": "input_image", "file_id": "file-1"}]},
      {"content": "'content' has input_image parts, but an assistant's message item on the Responses API is text "
                  "only: give images and files in a user message."}),
-    ({"content": [{"type": "input_image", "file_id": "file-1", "image_url": "https://x"}]},
+    ({"content": [{"type": "input_image", "file_id": "file-1", "image_url": "https://x.example.com"}]},
      {"content": "'content' part 0 is an input_image part and needs one of image_url (an http(s) or data:image/ "
                  "URL) or file_id."}),
     ({"content": [{"type": "refusal", "refusal": "no"}]},

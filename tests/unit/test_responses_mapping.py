@@ -139,7 +139,7 @@ def test_agent_tools_become_responses_tools() -> None:
 
 
 @pytest.mark.parametrize("tool", [
-    {"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://x"}},
+    {"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://x.example.com"}},
     {"type": "computer_use", "include_screenshots": True},
     {"type": "automations"},
     {"type": "function", "name": "later", "description": "d", "parameters": {}, "async": True},

@@ -117,15 +117,15 @@ def test_a_conversation_is_created_with_its_messages_as_items() -> None:
 
 @pytest.mark.parametrize("spelling", [
     [{"type": "text", "text": "Look"},
-     {"type": "image_url", "image_url": {"url": "https://x/a.png", "detail": "auto"}},
+     {"type": "image_url", "image_url": {"url": "https://x.example.com/a.png", "detail": "auto"}},
      {"type": "image_file", "image_file": {"file_id": "file-1", "detail": "low"}}],
-    [{"type": "input_text", "text": "Look"}, {"type": "input_image", "image_url": "https://x/a.png"},
+    [{"type": "input_text", "text": "Look"}, {"type": "input_image", "image_url": "https://x.example.com/a.png"},
      {"type": "input_image", "file_id": "file-1", "detail": "low"}],
 ])
 def test_the_assistants_and_the_responses_spelling_of_parts_are_the_same_item(spelling: list[Any]) -> None:
     assert item_content_to_api("user", spelling) == [
         {"type": "input_text", "text": "Look"},
-        {"type": "input_image", "image_url": "https://x/a.png", "detail": "auto"},
+        {"type": "input_image", "image_url": "https://x.example.com/a.png", "detail": "auto"},
         {"type": "input_image", "file_id": "file-1", "detail": "low"}]
 
 
@@ -133,10 +133,10 @@ def test_an_items_content_reads_back_in_the_inputs_spelling() -> None:
     answered = [{"type": "output_text", "text": "Done.", "annotations": [], "logprobs": []}]
     assert item_content_from_api(answered) == "Done."
     answered = [{"type": "input_text", "text": "See", "prompt_cache_breakpoint": None},
-                {"type": "input_image", "detail": "auto", "file_id": None, "image_url": "https://x/a.png"},
+                {"type": "input_image", "detail": "auto", "file_id": None, "image_url": "https://x.example.com/a.png"},
                 {"type": "input_file", "file_id": "file-2", "file_url": None, "filename": None, "detail": None}]
     assert item_content_from_api(answered) == [
-        {"type": "input_text", "text": "See"}, {"type": "input_image", "image_url": "https://x/a.png"},
+        {"type": "input_text", "text": "See"}, {"type": "input_image", "image_url": "https://x.example.com/a.png"},
         {"type": "input_file", "file_id": "file-2"}]
     assert normalize_item_content("Hi") == normalize_item_content([{"type": "text", "text": "Hi"}])
 

@@ -14,11 +14,12 @@ from pulumi_openai_run.schema import UNKNOWN, check, diff
 
 FINE = [
     "Why?",
-    [{"type": "input_text", "text": "Hi"}, {"type": "input_image", "image_url": "https://x/a.png", "detail": "high"},
+    [{"type": "input_text", "text": "Hi"},
+     {"type": "input_image", "image_url": "https://x.example.com/a.png", "detail": "high"},
      {"type": "input_file", "file_data": "data:application/pdf;base64,AAAA", "filename": "a.pdf"},
      {"type": "input_file", "file_id": "file-1"}],
     [{"type": "text", "text": "Hi"}, {"type": "image_file", "image_file": {"file_id": "file-1", "detail": "low"}},
-     {"type": "image_url", "image_url": {"url": "https://x/a.png"}}],
+     {"type": "image_url", "image_url": {"url": "https://x.example.com/a.png"}}],
 ]
 
 
