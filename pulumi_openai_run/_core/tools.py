@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_openai_run.schema import an_id, extra_keys, kind_of
+from pulumi_openai_run.schema import Field, an_id, extra_keys, kind_of
 
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 MAX_TOOLS = 128
@@ -228,3 +228,17 @@ def normalize_tool_resources(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [normalize_tool_resources(v) for v in value]
     return value
+
+
+def tool_resources_field(description: str) -> Field:
+    """The ``tool_resources`` input of an Assistant and a Thread: files for the tools, changed in place, empty =
+    absent."""
+    return Field(
+        "tool_resources",
+        description,
+        on_change="update",
+        type_name="Map",
+        validate=validate_tool_resources,
+        normalize=normalize_tool_resources,
+        default={},
+    )

@@ -19,8 +19,8 @@ from pulumi_openai_run._core.json import plain, without_nulls
 from pulumi_openai_run._core.tools import (
     normalize_tool_resources,
     normalize_tools,
+    tool_resources_field,
     tool_resources_to_api,
-    validate_tool_resources,
     validate_tools,
 )
 from pulumi_openai_run._objects.agent_tools import AGENT_TOOL_TYPES, normalize_agent_tools, validate_agent_tools
@@ -168,15 +168,9 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
         normalize=normalize_tools,
         default=[],
     ),
-    Field(
-        "tool_resources",
+    tool_resources_field(
         "Files for its tools: {code_interpreter: {file_ids: [up to 20]}, file_search: "
         "{vector_store_ids: [at most 1]}}. Assistants API only.",
-        on_change="update",
-        type_name="Map",
-        validate=validate_tool_resources,
-        normalize=normalize_tool_resources,
-        default={},
     ),
     metadata_field(
         "Metadata to attach to the assistant (at most 16 keys of 64 characters, values of 512).",
@@ -238,7 +232,7 @@ ASSISTANT_FIELDS: tuple[Field, ...] = (
 
 
 class AssistantInputs(TypedDict, total=False):
-    """A Assistant's inputs as the provider holds them (absent ones left out)."""
+    """An Assistant's inputs as the provider holds them (absent ones left out)."""
 
     model: str
     name: str

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 from pulumi_openai_run._apis import api_field
 from pulumi_openai_run._core.json import plain
-from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_to_api, validate_tool_resources
+from pulumi_openai_run._core.tools import normalize_tool_resources, tool_resources_field, tool_resources_to_api
 from pulumi_openai_run._objects.kind import ApiObject, ObjectKind, common_outputs, variant
 from pulumi_openai_run._objects.message import (
     FILES_ON_RESPONSES,
@@ -153,15 +153,9 @@ THREAD_FIELDS: tuple[Field, ...] = (
     metadata_field(
         "Metadata to attach to the thread (at most 16 keys of 64 characters, values of 512).",
     ),
-    Field(
-        "tool_resources",
+    tool_resources_field(
         "Files for the assistant's tools on this thread: {code_interpreter: {file_ids: [up to 20]}, "
         "file_search: {vector_store_ids: [at most 1]}}. Assistants API only.",
-        on_change="update",
-        type_name="Map",
-        validate=validate_tool_resources,
-        normalize=normalize_tool_resources,
-        default={},
     ),
     api_field("thread"),
     # --- outputs -------------------------------------------------------------------------------
