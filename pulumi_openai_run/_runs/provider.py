@@ -50,7 +50,8 @@ class RunProvider(FieldTableProvider):
         * ``api`` spelt out (or dropped) for the API the ids already chose is no change;
         * where the API cannot change metadata in place, a metadata change replaces the run;
         * a replacement on the same thread or conversation stops the old run first (one active run per
-          thread), unless the old run is known to be finished on an API where that frees it.
+          thread), unless the old run is known to be finished on an API where that frees it; so does one
+          forced with ``--replace``, where nothing changed.
         """
         found = schema.diff(RUN_FIELDS, olds, news)
         changed, replaces = list(found.changed), list(found.replaces)
@@ -60,7 +61,8 @@ class RunProvider(FieldTableProvider):
             replaces.remove("api")
         if "metadata" in changed and not new_api.metadata_in_place and "metadata" not in replaces:
             replaces.append("metadata")
-        delete_first = bool(replaces) and "thread_id" not in replaces and olds.get("status") not in new_api.finished
+        # said even when nothing replaces: a replacement the user forces (`--replace`) reads it too
+        delete_first = "thread_id" not in replaces and olds.get("status") not in new_api.finished
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first)
 
     # --- the API ------------------------------------------------------------------------------
