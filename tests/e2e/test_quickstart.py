@@ -10,6 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 
+from pulumi_openai_run._runs.fields import RUN_FIELDS
+from pulumi_openai_run._runs.identity import marker_for
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 from pulumi_openai_run.testing import (
     UNKNOWN,
     FakeOpenAI,
@@ -19,9 +22,6 @@ from pulumi_openai_run.testing import (
     RunScript,
     run_program,
 )
-from pulumi_openai_run._runs.fields import RUN_FIELDS
-from pulumi_openai_run._runs.identity import marker_for
-from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 from pulumi_openai_run.testing.up import main as offline_up
 from tests.e2e.stacks import APIS, CREATED_IDS, api_flag, created, stack_config
 
