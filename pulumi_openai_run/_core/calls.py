@@ -131,6 +131,13 @@ def poll_after(headers: Mapping[str, str]) -> float | None:
     return float(hint) / 1000 if hint and hint.isdigit() else None
 
 
+def describe(error: BaseException) -> str:
+    """An error in a few words, for messages: ``HTTP 502``, ``APITimeoutError``."""
+    if isinstance(error, openai.APIStatusError):
+        return f"HTTP {error.status_code}"
+    return type(error).__name__
+
+
 def api_error(what: str, error: openai.APIStatusError) -> ApiError:
     body = error.body if isinstance(error.body, Mapping) else {}
     message = body.get("message") or error.message

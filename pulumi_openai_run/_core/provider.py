@@ -49,6 +49,8 @@ class FieldTableProvider(ResourceProvider):
     """
 
     FIELDS: ClassVar[tuple[schema.Field, ...]] = ()
+    HIDDEN: ClassVar[tuple[str, ...]] = ()
+    """Inputs kept in state that are not the user's (``__``-prefixed: Pulumi does not display them)."""
     serialize_as_secret_always = False
 
     def __init__(self) -> None:
@@ -74,7 +76,7 @@ class FieldTableProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = {k: v for k, v in news.items() if v is not None}
-        failures = schema.check(self.FIELDS, given, ignore={PROVIDER_KEY})
+        failures = schema.check(self.FIELDS, given, ignore={PROVIDER_KEY, *self.HIDDEN})
         failures += self._check_more(given)
         return CheckResult(given, [CheckFailure(f.property, f.reason) for f in failures])
 

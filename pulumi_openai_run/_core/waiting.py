@@ -174,3 +174,8 @@ def with_retries(
         reraise=True,
     )
     return retrying(call)
+
+
+def pause(seconds: float, deadline: Deadline) -> None:
+    """Wait ``seconds``, or until ``deadline`` if that comes first."""
+    clock.sleep(max(0.0, min(seconds, deadline.remaining())))

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pulumi_openai_run._core.waiting import Deadline
-from pulumi_openai_run.schema import Failure
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY, Failure
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
     from pulumi_openai_run._runs.fields import RunInputs
+    from pulumi_openai_run._runs.identity import CreateMarker
+    from pulumi_openai_run._runs.journal import Entry
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,40 @@ class RunView:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     """The API object as the backend received it."""
 
+    @property
+    def marker(self) -> str | None:
+        """The create marker in the run's metadata, if it carries one."""
+        metadata = self.raw.get("metadata")
+        token = metadata.get(CREATE_TOKEN_KEY) if isinstance(metadata, Mapping) else None
+        return token if isinstance(token, str) else None
+
+
+class Create:
+    """One create as the lifecycle hands it to a backend: the inputs, the marker to put in the run's
+    metadata (see ``_runs/identity.py``), and what to call the moment the API names the run."""
+
+    def __init__(self, inputs: RunInputs, marker: CreateMarker, window: float | None = None,
+                 on_named: Callable[[str], None] = lambda run_id: None) -> None:
+        self.inputs = inputs
+        self.marker = marker
+        self.window = window
+        """The completion_window, or ``None``: transient errors of the create are retried within the window,
+        or for ``TRANSIENT_RETRY_CEILING`` without one (a busy thread is waited for either way)."""
+        self.on_named = on_named
+        self.unsure = False
+        """Set by the backend when a create request's outcome was unknown (lost answer, timeout, 5xx), so
+        that a late-processed request may still make a second run: the lifecycle looks once more."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The runs that earlier attempts at a create made, which no state records."""
+
+    mine: list[RunView] = field(default_factory=list)
+    """Runs carrying this create's very marker (same resource, same step, same inputs), newest first."""
+    strays: list[RunView] = field(default_factory=list)
+    """Runs of the same create step made with other inputs (the program changed since)."""
+
 
 class RunBackend(Protocol):
     """One API's calls for a Run. Every method honours ``deadline`` (each request's timeout included)."""
@@ -81,10 +117,14 @@ class RunBackend(Protocol):
     succeeded: frozenset[str]
     """Statuses of a run that ended well (its details are read)."""
 
-    def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
+    def earlier(self, create: Create, known: Sequence[Entry], deadline: Deadline) -> Earlier:
+        """The runs earlier attempts at ``create`` made (its marker's step), as far as the API can tell, and
+        those of ``known`` (the journal's entries) that still exist and carry the step's marker."""
+
+    def start(self, create: Create, deadline: Deadline) -> RunView:
         """Create the run, exactly once even when responses are lost; wait for a busy thread."""
 
-    def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
+    def follow(self, create: Create, deadline: Deadline) -> RunView:
         """Create the run with an event stream and follow it until it is terminal, the stream ends (and,
         where the API can, will not resume) or the deadline passes; returns the last view (terminal or not),
         which the lifecycle polls from."""

@@ -9,45 +9,120 @@ running and billing.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi_openai_run._core.errors import ApiError, RunFailedError, RunRequiresActionError, RunWindowElapsedError
 from pulumi_openai_run._core.waiting import (
     CANCEL_CEILING,
+    LAST_LOOK_CEILING,
     TRANSIENT_RETRY_CEILING,
     Deadline,
     Polled,
     WindowElapsed,
     poll_until,
 )
-from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
+from pulumi_openai_run._runs.backend import Create, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run._runs.fields import RunInputs, Waiting
+from pulumi_openai_run._runs.identity import CreateMarker
+from pulumi_openai_run._runs.journal import Journal
+
+_log = logging.getLogger("pulumi_openai_run")
 
 
-def create(backend: RunBackend, inputs: RunInputs) -> tuple[RunView, RunDetails]:
-    """Start a run and, when asked to wait, see it through. Returns the run and what it did."""
+def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: str,
+           journal: Journal | None = None) -> tuple[RunView, RunDetails]:
+    """Start a run (or adopt the one an interrupted earlier attempt at this create started) and, when
+    asked to wait, see it through. Returns the run and what it did."""
     waiting = Waiting.of(inputs)
     deadline = Deadline(waiting.create_budget)
-    view = backend.follow(inputs, deadline) if waiting.follow_stream else backend.start(inputs, deadline)
-    if waiting.window is None:
-        return view, RunDetails()
-    ref = RunRef(view.id, inputs["thread_id"])
+    journal = journal if journal is not None else Journal()
+    thread_id = inputs["thread_id"]
+    attempt = Create(inputs, marker, waiting.window, lambda run_id: journal.record(marker, api, run_id, thread_id))
     try:
-        if not _settled(backend, view):
-            view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
-                              seen=Polled(done=False, poll_after=view.poll_after))
-        return view, _conclude(backend, ref, view, waiting.window)
-    except WindowElapsed as elapsed:
-        status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
-        stop(backend, ref, probably_active=True)
-        raise RunWindowElapsedError.of(view.id, inputs["thread_id"], waiting.window, status) from None
-    except (RunFailedError, RunRequiresActionError):
-        raise
-    except BaseException:
-        with contextlib.suppress(Exception):  # the original error is the one to report
+        view = _adopted(backend, attempt, journal, deadline)
+        if view is None:
+            view = backend.follow(attempt, deadline) if waiting.follow_stream else backend.start(attempt, deadline)
+        if waiting.window is None:
+            _stop_duplicates(backend, attempt, view)
+            return view, RunDetails()
+        ref = RunRef(view.id, thread_id)
+        try:
+            if not _settled(backend, view):
+                view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
+                                  seen=Polled(done=False, poll_after=view.poll_after))
+            _stop_duplicates(backend, attempt, view)
+            return view, _conclude(backend, ref, view, waiting.window)
+        except WindowElapsed as elapsed:
+            status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
             stop(backend, ref, probably_active=True)
-        raise
+            raise RunWindowElapsedError.of(view.id, thread_id, waiting.window, status) from None
+        except (RunFailedError, RunRequiresActionError):
+            raise
+        except BaseException:
+            with contextlib.suppress(Exception):  # the original error is the one to report
+                stop(backend, ref, probably_active=True)
+            raise
+    finally:
+        # the create is over: the engine's state records its run, or the run was stopped (or reported)
+        journal.forget(marker.token)
+
+
+ADOPTABLE_ENDINGS = frozenset({"completed", "incomplete"})
+"""Endings of a run an earlier attempt made that are worth adopting (a failed or cancelled one is not:
+a new attempt must run again)."""
+
+
+def _adopted(backend: RunBackend, attempt: Create, journal: Journal, deadline: Deadline) -> RunView | None:
+    """The run an earlier, interrupted attempt at this create started, if one exists and can be adopted;
+    runs that such attempts made with other inputs are stopped first (nothing records them)."""
+    if not attempt.marker.derived:
+        return None
+    earlier = backend.earlier(attempt, journal.entries(attempt.marker), deadline)
+    thread_id = attempt.inputs["thread_id"]
+    for stray in earlier.strays:
+        if stray.status in backend.active:
+            stop(backend, RunRef(stray.id, thread_id), probably_active=True)
+            _log.warning("Cancelled run %s on %s: an interrupted `pulumi up` started it for this resource "
+                         "with other inputs, and no state records it.", stray.id, thread_id)
+    usable = [view for view in earlier.mine if view.status in backend.active or view.status in ADOPTABLE_ENDINGS]
+    if not usable:
+        return None
+    chosen, *others = sorted(usable, key=_progress, reverse=True)
+    for other in others:
+        _stop_duplicate(backend, thread_id, other, chosen)
+    _log.warning("Adopted run %s on %s (%s): an interrupted `pulumi up` started it for this resource with "
+                 "these inputs, so it is recorded instead of starting a second one.", chosen.id, thread_id,
+                 chosen.status)
+    attempt.on_named(chosen.id)
+    return chosen
+
+
+def _stop_duplicates(backend: RunBackend, attempt: Create, kept: RunView) -> None:
+    """After a create that followed an unknown outcome, look once more: a request processed late may have
+    made a second run with the same marker. Stop it (the one kept is the one state records)."""
+    if not attempt.unsure or not attempt.marker.derived:
+        return
+    with contextlib.suppress(Exception):  # the look is a safety net; the run kept is the create's result
+        earlier = backend.earlier(attempt, (), Deadline(LAST_LOOK_CEILING))
+        for other in earlier.mine:
+            if other.id != kept.id:
+                _stop_duplicate(backend, attempt.inputs["thread_id"], other, kept)
+
+
+def _stop_duplicate(backend: RunBackend, thread_id: str, duplicate: RunView, kept: RunView) -> None:
+    if duplicate.status in backend.active:
+        stop(backend, RunRef(duplicate.id, thread_id), probably_active=True)
+    _log.warning("Run %s on %s duplicates run %s (a request whose answer was lost was processed after all); "
+                 "%s, and %s is the one recorded.", duplicate.id, thread_id, kept.id,
+                 "it was cancelled" if duplicate.status in backend.active else f"it had already {duplicate.status}",
+                 kept.id)
+
+
+def _progress(view: RunView) -> tuple[bool, bool]:
+    """How far a run got, to keep the one furthest along: finished well first, then running."""
+    return view.status in ADOPTABLE_ENDINGS, view.status not in ("queued",)
 
 
 def read(backend: RunBackend, ref: RunRef, props: Mapping[str, Any]) -> tuple[RunView, RunDetails] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_openai_run import schema
 from pulumi_openai_run._apis import APIS, CONFIG_KEY, api_for, default_api, mismatches, retired_ids
@@ -20,6 +20,7 @@ from pulumi_openai_run._core.provider import FieldTableProvider, ProviderError
 from pulumi_openai_run._runs import lifecycle
 from pulumi_openai_run._runs.backend import Api, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs, Waiting
+from pulumi_openai_run._runs.identity import GENERATION_KEY, HIDDEN_KEYS, hidden_inputs, marker_for, next_generation
 
 __all__ = ["ProviderError", "RunProvider"]
 
@@ -28,6 +29,14 @@ class RunProvider(FieldTableProvider):
     """Creates, waits for, refreshes and cancels OpenAI assistant runs."""
 
     FIELDS = RUN_FIELDS
+    HIDDEN = HIDDEN_KEYS
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """The field table's check; the checked inputs also carry the create's generation (see
+        ``_runs/identity.py``), derived from the prior inputs ``olds``."""
+        result = super().check(olds, news)
+        result.inputs[GENERATION_KEY] = next_generation(olds)
+        return result
 
     def _check_more(self, news: dict[str, Any]) -> list[schema.Failure]:
         """Retired ids, ids of one API with another's (or with ``api``), inputs the run's API refuses, and
@@ -41,7 +50,8 @@ class RunProvider(FieldTableProvider):
         * ``api`` spelt out (or dropped) for the API the ids already chose is no change;
         * where the API cannot change metadata in place, a metadata change replaces the run;
         * a replacement on the same thread or conversation stops the old run first (one active run per
-          thread), unless the old run is known to be finished on an API where that frees it.
+          thread), unless the old run is known to be finished on an API where that frees it; so does one
+          forced with ``--replace``, where nothing changed.
         """
         found = schema.diff(RUN_FIELDS, olds, news)
         changed, replaces = list(found.changed), list(found.replaces)
@@ -51,15 +61,18 @@ class RunProvider(FieldTableProvider):
             replaces.remove("api")
         if "metadata" in changed and not new_api.metadata_in_place and "metadata" not in replaces:
             replaces.append("metadata")
-        delete_first = bool(replaces) and "thread_id" not in replaces and olds.get("status") not in new_api.finished
+        # said even when nothing replaces: a replacement the user forces (`--replace`) reads it too
+        delete_first = "thread_id" not in replaces and olds.get("status") not in new_api.finished
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first)
 
     # --- the API ------------------------------------------------------------------------------
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._run_inputs(props)
-        view, details = self._guarded(lambda: lifecycle.create(self._backend(inputs), inputs))
-        return CreateResult(view.id, _state(inputs, view, details))
+        marker = marker_for(RUN_FIELDS, props)
+        api = self._api(inputs)
+        view, details = self._guarded(lambda: lifecycle.create(api.backend(self._client()), inputs, marker, api.name))
+        return CreateResult(view.id, _state(props, inputs, view, details))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self._run_inputs(props)
@@ -77,7 +90,7 @@ class RunProvider(FieldTableProvider):
             return ReadResult("", {})
         view, details = found
         server_inputs = cast(RunInputs, schema.refreshed_inputs(RUN_FIELDS, inputs, view.server_values))
-        return ReadResult(id_, _state(server_inputs, view, details), dict(server_inputs))
+        return ReadResult(id_, _state(props, server_inputs, view, details), {**server_inputs, **hidden_inputs(props)})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self._run_inputs(news)
@@ -88,7 +101,7 @@ class RunProvider(FieldTableProvider):
                 self._backend(inputs, id_), ref, olds, inputs.get("metadata") or {}
             ))
             outputs.update({**view.outputs, **details.outputs()})
-        return UpdateResult({**inputs, **outputs})
+        return UpdateResult({**hidden_inputs(news), **inputs, **outputs})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Stop the run if it still runs; where the API stores runs (responses), delete it too."""
@@ -111,9 +124,9 @@ class RunProvider(FieldTableProvider):
         return self._api(inputs, run_id).backend(self._client())
 
 
-def _state(inputs: RunInputs, view: RunView, details: RunDetails) -> dict[str, Any]:
-    """What state records: the inputs as given, the run's outputs and what it did."""
-    return {**inputs, **view.outputs, **details.outputs()}
+def _state(props: Mapping[str, Any], inputs: RunInputs, view: RunView, details: RunDetails) -> dict[str, Any]:
+    """What state records: the inputs as given (the hidden ones too), the run's outputs and what it did."""
+    return {**hidden_inputs(props), **inputs, **view.outputs, **details.outputs()}
 
 
 def _ref(run_id: str, inputs: RunInputs, api: Api) -> RunRef:

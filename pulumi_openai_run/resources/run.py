@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_openai_run._runs.fields import RUN_FIELDS
+from pulumi_openai_run._runs.identity import IDENTITY_KEY, identity_of
 from pulumi_openai_run._runs.provider import RunProvider
 from pulumi_openai_run.resources._args import describe, resource_props
 
@@ -101,6 +102,8 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         props, opts = resource_props("Run", RunArgs, RUN_FIELDS, args, kwargs)
+        # which resource this is, for the create marker that lets a killed `pulumi up`'s run be found again
+        props[IDENTITY_KEY] = identity_of(pulumi.get_project(), pulumi.get_stack(), resource_name)
         super().__init__(RunProvider(), resource_name, props, opts)
 
     @staticmethod

@@ -21,11 +21,15 @@ Fixtures (all function-scoped; override any of them in your ``conftest.py``):
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+
+from pulumi_openai_run._runs.journal import JOURNAL_ENV
 
 from ._fake.fake import FakeOpenAI
 from ._provider import FakeApiClock, configured_provider, patch_provider_clock
@@ -37,6 +41,13 @@ if TYPE_CHECKING:
 
 API_KEY = "sk-fake-secret-0123456789"
 """The API key the plugin's fakes require (long enough to look like a real one in redaction checks)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the provider's create journal (``_runs/journal.py``) of a test session out of the user's home:
+    one temporary directory per session, shared by every provider and provider server the tests start."""
+    if not os.environ.get(JOURNAL_ENV):
+        os.environ[JOURNAL_ENV] = tempfile.mkdtemp(prefix="openai-run-journal-")
 
 
 def stop_beside(fake: FakeOpenAI, stopping: list[threading.Thread]) -> None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
+
+from pulumi_openai_run._runs.journal import JOURNAL_ENV
 
 from . import FakeOpenAI, ProviderServer, ProviderServerMocks, RunScript, Secret, run_program
 
@@ -66,13 +69,14 @@ def main(argv: list[str] | None = None) -> int:
 
     project_dir, project = _program(Path(args.project_dir))
     config = _config(args.config, parser)
-    with FakeOpenAI(clock="real") as fake:
+    # the fake's runs do not outlive this process: keep their create journal out of the user's home
+    with tempfile.TemporaryDirectory(prefix="openai-run-journal-") as journal, FakeOpenAI(clock="real") as fake:
         fake.default_script = RunScript(outcome=args.outcome, queued_for=0.1, duration=args.run_seconds,
                                         reply="Hello from the fake assistant (offline up).")
         stack_config = {"openai:apiKey": Secret(fake.api_key), "openai:baseUrl": fake.base_url,
                         "openai:api": args.api}
         print(f"Fake OpenAI API at {fake.base_url}; program {project_dir} (project {project})")
-        with ProviderServer(stack_config, project=project, env={"OPENAI_API_KEY": ""}) as server:
+        with ProviderServer(stack_config, project=project, env={"OPENAI_API_KEY": "", JOURNAL_ENV: journal}) as server:
             mocks = ProviderServerMocks(server)
             try:
                 exports = run_program(project_dir, mocks, project=project, config=config)

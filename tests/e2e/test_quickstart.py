@@ -10,6 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 
+from pulumi_openai_run._runs.fields import RUN_FIELDS
+from pulumi_openai_run._runs.identity import marker_for
+from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 from pulumi_openai_run.testing import (
     UNKNOWN,
     FakeOpenAI,
@@ -111,6 +114,12 @@ def test_quickstart_end_to_end_on_the_responses_api() -> None:
     assert exports["usage"] == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15,
                                 "input_tokens": 10, "output_tokens": 5}
     assert response["metadata"]["stack"] == "dev"
+    # the Run class told the provider which resource it is: the create's marker derives from it (a killed
+    # `pulumi up`'s response is found again by the next), and state keeps it for the next check
+    [run] = [r for r in mocks.registrations if r.name == "summary"]
+    assert run.outs["__identity"] == f"{PROJECT}/dev/summary" and run.outs["__generation"] == "0"
+    assert response["metadata"][CREATE_TOKEN_KEY].startswith(
+        marker_for(RUN_FIELDS, {**run.inputs, "__generation": "0"}).step)
 
 
 def test_quickstart_end_to_end_on_the_assistants_api() -> None:

@@ -109,16 +109,27 @@ def test_read_timeouts_are_retried(fake: FakeOpenAI, ids: dict[str, str], fake_c
     assert [r["id"] for r in fake.runs_on(ids["thread_id"])] == [result.id]
 
 
-@pytest.mark.parametrize("metadata", [{"team": "docs"}, {f"k{i}": "v" for i in range(16)}],
-                         ids=["marker in metadata", "metadata full: no room for a marker"])
 def test_a_lost_create_response_leaves_exactly_one_run(fake: FakeOpenAI, provider: RunProvider,
-                                                       ids: dict[str, str], metadata: dict[str, str]) -> None:
+                                                       ids: dict[str, str]) -> None:
     fake.inject(Fault(method="POST", path=CALLS["create"][1], kind="lose_response"))
-    result = provider.create({**ids, "completion_window": 60.0, "metadata": metadata})
+    result = provider.create({**ids, "completion_window": 60.0, "metadata": {"team": "docs"}})
     runs = fake.runs_on(ids["thread_id"])
     assert [r["id"] for r in runs] == [result.id]
     assert result.outs["status"] == "completed"
     assert fake.count("POST", CALLS["create"][1]) == 1  # found, not sent again
+
+
+def test_a_lost_create_response_without_room_for_the_marker_fails_without_guessing(
+        fake: FakeOpenAI, provider: RunProvider, ids: dict[str, str]) -> None:
+    """With all 16 metadata keys the user's, nothing tells the lost request's run from another Run's: the
+    create neither sends again nor adopts a run on a guess, and says what may have happened."""
+    fake.inject(Fault(method="POST", path=CALLS["create"][1], kind="lose_response"))
+    with pytest.raises(ProviderError) as failed:
+        provider.create({**ids, "completion_window": 60.0, "metadata": {f"k{i}": "v" for i in range(16)}})
+    message = str(failed.value)
+    assert "a run may have been made" in message and "16 keys" in message and ids["thread_id"] in message
+    assert fake.count("POST", CALLS["create"][1]) == 1  # not sent again
+    assert len(fake.runs_on(ids["thread_id"])) == 1  # the lost request's run, which the message warns of
 
 
 def test_a_lost_create_response_then_a_failing_retry_still_finds_the_run(

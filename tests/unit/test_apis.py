@@ -17,7 +17,8 @@ INTERFACE = [name for name, _ in inspect.getmembers(RunBackend, inspect.isfuncti
 def test_the_backend_named_by_each_api_implements_the_interface(name: str) -> None:
     module, _, cls_name = APIS[name].backend_class.partition(":")
     backend = getattr(importlib.import_module(module), cls_name)
-    assert sorted(["cancel", "delete_stored", "details", "follow", "get", "set_metadata", "start"]) == INTERFACE
+    assert sorted(["cancel", "delete_stored", "details", "earlier", "follow", "get", "set_metadata",
+                   "start"]) == INTERFACE
     for method in INTERFACE:
         ours = inspect.signature(getattr(RunBackend, method)).parameters
         theirs = inspect.signature(getattr(backend, method)).parameters

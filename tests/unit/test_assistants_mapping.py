@@ -34,16 +34,6 @@ def test_no_marker_when_the_metadata_is_full() -> None:
     assert body["metadata"] == full
 
 
-def test_a_lost_create_is_matched_by_marker_or_else_by_novelty() -> None:
-    marked = {"assistant_id": "asst_a", "metadata": {CREATE_TOKEN_KEY: "tok"}}
-    assert mapping.matches_request({"id": "run_1", "metadata": {CREATE_TOKEN_KEY: "tok"}}, marked, None)
-    assert not mapping.matches_request({"id": "run_1", "metadata": {CREATE_TOKEN_KEY: "other"}}, marked, None)
-    full = {"assistant_id": "asst_a", "metadata": {f"k{i}": "v" for i in range(16)}}
-    new_run = {"id": "run_2", "assistant_id": "asst_a", "metadata": full["metadata"]}
-    assert mapping.matches_request(new_run, full, known_ids={"run_1"})
-    assert not mapping.matches_request(new_run, full, known_ids={"run_1", "run_2"})
-
-
 def run_step(step_id: str, created_at: int, details: dict) -> dict:
     return {"id": step_id, "created_at": created_at, "object": "thread.run.step", "status": "completed",
             "type": details["type"], "step_details": details}

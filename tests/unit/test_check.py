@@ -24,7 +24,7 @@ def test_valid_inputs_pass_and_come_back_as_given() -> None:
             "tools": [{"type": "code_interpreter"}], "__provider": "blob"}
     result = RunProvider().check({}, news)
     assert result.failures == []
-    assert result.inputs == news
+    assert result.inputs == {**news, "__generation": "0"}  # and the create's generation (see test_identity)
 
 
 def test_missing_required_ids_are_each_named() -> None:
@@ -144,7 +144,7 @@ def test_unknown_values_during_preview_are_not_judged() -> None:
 def test_outputs_registered_as_none_are_dropped_from_inputs() -> None:
     result = RunProvider().check({}, {**VALID, "status": None, "steps": None, "model": None})
     assert result.failures == []
-    assert result.inputs == VALID
+    assert result.inputs == {**VALID, "__generation": "0"}
 
 
 def test_the_providers_own_metadata_key_is_refused() -> None:

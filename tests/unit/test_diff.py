@@ -91,3 +91,21 @@ def test_empty_metadata_and_no_metadata_are_the_same() -> None:
     assert RunProvider().diff("run_1", state, {**news, "metadata": {}}).changes is False
     assert RunProvider().diff("run_1", {k: v for k, v in STATE.items() if k != "metadata"},
                               {**news, "metadata": {}}).changes is False
+
+
+def test_a_forced_replacement_of_a_run_still_going_stops_it_first() -> None:
+    """`pulumi up --replace` replaces a resource whose inputs did not change, reading delete_before_replace from
+    the diff: a run that still holds its thread is stopped before the new one starts, so that the new create
+    never finds the recorded run holding the thread."""
+    going = RunProvider().diff("run_1", {**STATE, "status": "in_progress"}, {**INPUTS, "__provider": "new-blob"})
+    assert (going.changes, going.replaces, going.delete_before_replace) == (False, [], True)
+    response = {**INPUTS, "assistant_id": "agent_a", "thread_id": "conv_c", "api": "responses", "metadata": {}}
+    done = RunProvider().diff("resp_1", {**response, "status": "completed"}, response)
+    assert done.delete_before_replace is False  # a finished response frees its conversation: the new one first
+
+
+def test_the_hidden_identity_and_generation_are_no_change() -> None:
+    hidden = {"__identity": "proj/dev/summary", "__generation": "3"}
+    result = RunProvider().diff("run_1", {**STATE, "__identity": "proj/dev/summary", "__generation": "2"},
+                                {**INPUTS, **hidden})
+    assert result.changes is False

@@ -14,8 +14,16 @@ import pytest
 
 from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend
 from pulumi_openai_run._core.waiting import Deadline
+from pulumi_openai_run._runs.backend import Create
+from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs
+from pulumi_openai_run._runs.identity import marker_for
 
-INPUTS = {"model": "gpt-6.2-sol", "thread_id": "conv_1", "completion_window": 30.0, "stream_for_tool": True}
+INPUTS: RunInputs = {"model": "gpt-6.2-sol", "thread_id": "conv_1", "completion_window": 30.0,
+                     "stream_for_tool": True}
+
+
+def _create() -> Create:
+    return Create(INPUTS, marker_for(RUN_FIELDS, INPUTS), window=30.0)
 
 
 class Stream:
@@ -90,7 +98,7 @@ DROPPED = ConnectionResetError("gone")
 def test_a_stream_that_ends_before_naming_the_response_is_not_sent_again() -> None:
     stub = Stub(Stream([]))
     with pytest.raises(LostCreateError, match="ended before it named the response") as caught:
-        stub.backend().follow(INPUTS, Deadline(30))
+        stub.backend().follow(_create(), Deadline(30))
     assert len(stub.sent) == 1 and stub.sent[0]["stream"] is True and stub.sent[0]["background"] is True
     assert stub.stream.closed  # type: ignore[union-attr]
     assert stub.sent[0]["metadata"]["pulumi_create_token"] in str(caught.value)
@@ -101,7 +109,7 @@ def test_a_dropped_stream_is_resumed_after_its_last_event() -> None:
                    event("response.completed", 4, "completed")])
     stub = Stub(Stream(STARTED, then=DROPPED), resumed=[Stream([event("response.output_text.delta", 3)], DROPPED),
                                                         rest])
-    view = stub.backend().follow(INPUTS, Deadline(30))
+    view = stub.backend().follow(_create(), Deadline(30))
     assert (view.id, view.status) == ("resp_1", "completed")
     assert [r["starting_after"] for r in stub.retrieved] == [2, 3]  # each time after the last event seen
     assert all(r["stream"] is True and r["id"] == "resp_1" for r in stub.retrieved)
@@ -115,7 +123,7 @@ def test_a_dropped_stream_is_resumed_after_its_last_event() -> None:
 ], ids=["refused", "nothing", "repeated"])
 def test_a_stream_that_does_not_resume_hands_over_to_polling(resumed: list[Stream | Exception]) -> None:
     stub = Stub(Stream(STARTED, then=DROPPED), resumed=resumed)
-    view = stub.backend().follow(INPUTS, Deadline(30))
+    view = stub.backend().follow(_create(), Deadline(30))
     assert (view.id, view.status) == ("resp_1", "in_progress")  # the lifecycle polls from here
     assert len(stub.retrieved) == 1 and len(stub.sent) == 1
 
@@ -123,13 +131,13 @@ def test_a_stream_that_does_not_resume_hands_over_to_polling(resumed: list[Strea
 def test_a_stream_stops_at_the_terminal_event() -> None:
     done = event("response.completed", 1, "completed")
     stub = Stub(Stream([event("response.created", 0, "queued"), done, event("response.created", 2, "queued")]))
-    assert stub.backend().follow(INPUTS, Deadline(30)).status == "completed"
+    assert stub.backend().follow(_create(), Deadline(30)).status == "completed"
     assert stub.retrieved == []
 
 
 def test_a_server_that_refuses_background_streaming_gets_the_plain_create() -> None:
     stub = Stub(bad_request("Background responses cannot be streamed on this server."))
-    view = stub.backend().follow(INPUTS, Deadline(30))
+    view = stub.backend().follow(_create(), Deadline(30))
     assert (view.id, view.status) == ("resp_1", "queued")  # polled from here
     assert [sent.get("stream") for sent in stub.sent] == [True, None]
     assert stub.sent[0]["metadata"] == stub.sent[1]["metadata"]  # the same request, marker and all
@@ -148,12 +156,12 @@ def test_a_retry_after_a_refusal_to_stream_does_not_ask_to_stream_again() -> Non
         return plain(**params)
 
     stub.create = flaky  # type: ignore[method-assign]
-    assert stub.backend().follow(INPUTS, Deadline(30)).status == "queued"
+    assert stub.backend().follow(_create(), Deadline(30)).status == "queued"
     assert [sent.get("stream") for sent in stub.sent] == [True, None, None]
 
 
 def test_another_bad_request_is_not_taken_for_a_refusal_to_stream() -> None:
     stub = Stub(bad_request("Invalid 'temperature': not supported with this model."))
     with pytest.raises(Exception, match="temperature"):
-        stub.backend().follow(INPUTS, Deadline(30))
+        stub.backend().follow(_create(), Deadline(30))
     assert len(stub.sent) == 1

@@ -8,33 +8,60 @@ the lost attempt did not create a run after all.
 from __future__ import annotations
 
 import contextlib
-import secrets
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import openai
 
 from pulumi_openai_run._apis.assistants import mapping
-from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, outcome_unknown, poll_after
+from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
-from pulumi_openai_run._core.waiting import CANCEL_CEILING, LAST_LOOK_CEILING, Deadline
-from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
+from pulumi_openai_run._core.waiting import (
+    CANCEL_CEILING,
+    LAST_LOOK_CEILING,
+    STEADY_POLL,
+    TRANSIENT_RETRY_CEILING,
+    Deadline,
+    Polled,
+    WindowElapsed,
+    pause,
+    poll_until,
+)
+from pulumi_openai_run._runs.backend import Create, Earlier, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 if TYPE_CHECKING:
-    from pulumi_openai_run._runs.fields import RunInputs
+    from pulumi_openai_run._runs.journal import Entry
 
 T = TypeVar("T")
 
 STEP_PAGE_SIZE = 100
 FILE_SEARCH_CONTENT: Final = "step_details.tool_calls[*].file_search.results[*].content"
-_BUSY_THREAD = "already has an active run"
+_BUSY_THREAD = re.compile(r"already has an active run\s*(run_[A-Za-z0-9_-]+)?")
+RECENT_RUNS = 100
+"""How many of a thread's latest runs a create looks through for the runs of its earlier attempts."""
 
 
-def is_busy_thread(error: BaseException) -> bool:
-    return isinstance(error, openai.BadRequestError) and _BUSY_THREAD in str(error.message)
+def busy_with(error: BaseException | None) -> str | None:
+    """For a "thread already has an active run" answer: the id of that run (``""`` when the answer does
+    not name it); ``None`` for any other error."""
+    if not isinstance(error, openai.BadRequestError):
+        return None
+    found = _BUSY_THREAD.search(str(error.message))
+    return None if found is None else (found.group(1) or "")
+
+
+def _unmarked_loss(thread_id: str, error: BaseException) -> ApiError:
+    return ApiError(
+        f"Could not create a run on thread {thread_id}: the API did not answer the create ({describe(error)}), "
+        "so a run may have been made, and this run's metadata already has all 16 keys, leaving no room for the "
+        f"marker ({CREATE_TOKEN_KEY}) that would tell it apart from the thread's other runs. To avoid making "
+        "or adopting the wrong one, nothing was sent again. List the thread's runs to see whether one was made "
+        "(and cancel or adopt it with Run.get), and free one metadata key so that a lost answer can be recovered."
+    )
 
 
 def _view(run: Mapping[str, Any], hint: float | None = None,
@@ -74,78 +101,131 @@ class AssistantsBackend:
 
     # --- create ------------------------------------------------------------------------------------
 
-    def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        thread_id = inputs["thread_id"]
+    def earlier(self, create: Create, known: Sequence[Entry], deadline: Deadline) -> Earlier:
+        """The thread's recent runs that carry this create step's marker (one list request), and the
+        journal's runs of the step that the list no longer shows."""
+        thread_id = create.inputs["thread_id"]
+        found = {view.id: view for view in self._recent(thread_id, RECENT_RUNS, deadline)
+                 if create.marker.same_step(view.marker)}
+        for entry in known:
+            if entry.run_id not in found and entry.thread_id == thread_id:
+                view = self.get(RunRef(entry.run_id, thread_id), deadline)
+                if view is not None and create.marker.same_step(view.marker):
+                    found[view.id] = view
+        runs = sorted(found.values(), key=lambda view: view.outputs.get("created_at") or 0, reverse=True)
+        return Earlier(mine=[view for view in runs if create.marker.mine(view.marker)],
+                       strays=[view for view in runs if not create.marker.mine(view.marker)])
+
+    def start(self, create: Create, deadline: Deadline) -> RunView:
+        thread_id = create.inputs["thread_id"]
         created, _ = self._create_exactly_once(
-            inputs, deadline,
+            create, deadline,
             lambda params, timeout: _view(api_dict(self._runs.create(thread_id, **params, timeout=timeout))),
         )
+        create.on_named(created.id)
         return created
 
-    def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        thread_id = inputs["thread_id"]
+    def follow(self, create: Create, deadline: Deadline) -> RunView:
+        thread_id = create.inputs["thread_id"]
 
         def open_stream(params: dict[str, Any], timeout: float) -> Any:
             return self._runs.create(thread_id, stream=True, **params, timeout=timeout)
 
-        created, lookup = self._create_exactly_once(inputs, deadline, open_stream)
+        created, lookup = self._create_exactly_once(create, deadline, open_stream)
         if isinstance(created, RunView):  # the stream was lost, the run found by its marker
+            create.on_named(created.id)
             return created
-        view = self._consume(created, deadline)
+        view = self._consume(created, deadline, create.on_named)
         if view is None:  # the stream broke before it named the run
+            create.unsure = True
             try:
                 view = lookup(deadline)
             except Exception:
                 self._stop_orphan(thread_id, lookup)
                 raise
+            if view is not None:
+                create.on_named(view.id)
         if view is None:
             raise ApiError("The run's event stream ended before the run was created; no run was made.")
         return view
 
     def _create_exactly_once(
-        self, inputs: RunInputs, deadline: Deadline, send: Callable[[dict[str, Any], float], T]
+        self, create: Create, deadline: Deadline, send: Callable[[dict[str, Any], float], T]
     ) -> tuple[T | RunView, Callable[[Deadline], RunView | None]]:
         """``send(params, timeout)`` until it succeeds, without ever making a second run.
 
-        A create whose outcome is unknown (lost connection, timeout, 5xx) may have made the run: look
-        for it by its marker before sending again. Once unsure, a "thread already has an active run"
-        answer may mean our own run holds the thread, so look again then too. Returns what ``send``
-        returned or the run found, and the look-up itself for later use.
+        * A create whose outcome is unknown (lost connection, timeout, 5xx) may have made the run: look for
+          it by its marker before sending again. Without a marker (the user's metadata has all 16 keys)
+          there is nothing to tell its run from another by, so fail rather than guess.
+        * Transient errors are retried within the window, or for 120 s without one.
+        * A busy thread ("already has an active run run_..."): if that run carries this create's marker it
+          is this create's own (a request processed late); otherwise wait for that run to end, then send
+          again at once.
+
+        Returns what ``send`` returned or the run found, and the marker look-up itself for later use.
         """
-        thread_id = inputs["thread_id"]
-        params, known = self._create_request(thread_id, inputs, deadline)
-        unsure = False
+        thread_id = create.inputs["thread_id"]
+        params = mapping.create_params(create.inputs, create.marker.token)
+        token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
 
         def lookup(within: Deadline) -> RunView | None:
-            page = self._call(lambda timeout: self._runs.list(thread_id, limit=20, order="desc", timeout=timeout),
-                              within, "list runs")
-            for run in page.data:
-                data = api_dict(run)
-                if mapping.matches_request(data, params, known):
-                    return _view(data)
-            return None
+            if token is None:
+                return None
+            return next((view for view in self._recent(thread_id, 20, within) if view.marker == token), None)
 
         def attempt(timeout: float) -> T | RunView:
-            nonlocal unsure
             try:
                 return send(params, timeout)
             except Exception as error:
-                if outcome_unknown(error) or (unsure and is_busy_thread(error)):
-                    unsure = True
+                if outcome_unknown(error):
+                    create.unsure = True
+                    if token is None:
+                        raise _unmarked_loss(thread_id, error) from error
                     found = lookup(deadline)
                     if found is not None:
                         return found
                 raise
 
+        ceiling = TRANSIENT_RETRY_CEILING if create.window is None else None
         try:
-            # transient errors and a busy thread are waited out within the whole deadline
-            created = self._call(attempt, deadline, "create a run",
-                                 lambda e: is_transient(e) or is_busy_thread(e), ceiling=None)
-            return created, lookup
+            while True:
+                try:
+                    return self._call(attempt, deadline, "create a run", ceiling=ceiling), lookup
+                except ApiError as error:
+                    active = busy_with(error.__cause__)
+                    if active is None:
+                        raise
+                if active:
+                    holder = self.get(RunRef(active, thread_id), deadline)
+                    if holder is not None and token is not None and holder.marker == token:
+                        return holder, lookup  # our own request, processed late
+                    self._await_end(RunRef(active, thread_id), deadline)
+                else:  # a server that does not say which run holds the thread: look again shortly
+                    pause(STEADY_POLL, deadline)
+                if deadline.expired():
+                    holder_id = f" {active}" if active else ""
+                    raise ApiError(f"Could not create a run: thread {thread_id} already has an active run{holder_id}, "
+                                   "which was still active when the time to wait for it ran out (the "
+                                   "completion_window, or 10 minutes without one). Nothing was created.")
         except Exception:
-            if unsure:
+            if create.unsure:
                 self._stop_orphan(thread_id, lookup)
             raise
+
+    def _await_end(self, ref: RunRef, deadline: Deadline) -> None:
+        """Wait until the run holding the thread is no longer active (or the deadline passes)."""
+        def poll() -> tuple[None, Polled]:
+            view = self.get(ref, deadline)
+            return None, Polled(done=view is None or view.status not in self.active,
+                                poll_after=view.poll_after if view else None)
+
+        with contextlib.suppress(WindowElapsed):
+            poll_until(poll, deadline)
+
+    def _recent(self, thread_id: str, limit: int, deadline: Deadline) -> list[RunView]:
+        page = self._call(lambda timeout: self._runs.list(thread_id, limit=limit, order="desc", timeout=timeout),
+                          deadline, "list runs")
+        return [_view(api_dict(run)) for run in page.data]
 
     def _stop_orphan(self, thread_id: str, lookup: Callable[[Deadline], RunView | None]) -> None:
         """A create that failed after an unknown outcome may have made a run after all: take one last
@@ -155,7 +235,7 @@ class AssistantsBackend:
             if found is not None and found.status in self.active:
                 self.cancel(RunRef(found.id, thread_id), Deadline(CANCEL_CEILING))
 
-    def _consume(self, stream: Any, deadline: Deadline) -> RunView | None:
+    def _consume(self, stream: Any, deadline: Deadline, on_named: Callable[[str], None]) -> RunView | None:
         """Follow the events; ``None`` when the stream broke before the run was announced."""
         run: dict[str, Any] | None = None
         messages: list[dict[str, Any]] = []
@@ -164,6 +244,8 @@ class AssistantsBackend:
             nonlocal run
             name = str(event.event)
             if name.startswith("thread.run.") and not name.startswith("thread.run.step"):
+                if run is None:
+                    on_named(str(event.data.id))
                 run = api_dict(event.data)
             elif name == "thread.message.completed":
                 messages.append(api_dict(event.data))
@@ -175,17 +257,6 @@ class AssistantsBackend:
         terminal = run["status"] not in self.active
         mine = [m for m in messages if m.get("run_id") == run["id"]]
         return _view(run, messages=mine if terminal else None)
-
-    def _create_request(self, thread_id: str, inputs: RunInputs,
-                        deadline: Deadline) -> tuple[dict[str, Any], set[str] | None]:
-        """The create body with a fresh marker; with no room for one (16 metadata keys), the ids of
-        the thread's recent runs, so that a run made by a lost request can still be told apart."""
-        params = mapping.create_params(inputs, secrets.token_hex(12))
-        if CREATE_TOKEN_KEY in (params.get("metadata") or {}):
-            return params, None
-        recent = self._call(lambda timeout: self._runs.list(thread_id, limit=100, order="desc", timeout=timeout),
-                            deadline, "list runs")
-        return params, {run.id for run in recent.data}
 
     # --- reading and changing a run ------------------------------------------------------------
 

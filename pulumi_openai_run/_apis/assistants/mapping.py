@@ -14,7 +14,7 @@ from pulumi_openai_run._core.json import without_nulls
 from pulumi_openai_run._core.tools import normalize_tools
 from pulumi_openai_run._runs.backend import RunDetails
 from pulumi_openai_run._runs.user_input import ASSISTANTS_PARTS, parts_problem
-from pulumi_openai_run.schema import CREATE_TOKEN_KEY, Failure, is_unknown, user_metadata, with_token
+from pulumi_openai_run.schema import Failure, is_unknown, user_metadata, with_token
 
 ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
 SUCCEEDED = frozenset({"completed", "incomplete"})
@@ -72,24 +72,6 @@ def common_params(inputs: Mapping[str, Any], token: str | None) -> dict[str, Any
     if metadata:
         params["metadata"] = metadata
     return params
-
-
-def matches_request(run: Mapping[str, Any], params: Mapping[str, Any], known_ids: set[str] | None) -> bool:
-    """Whether ``run`` is the one a create with ``params`` made (used when the response was lost).
-
-    With a marker in the metadata, the marker decides. Without one (the user's metadata left no
-    room), it is a run of the same assistant and metadata that was not among ``known_ids``, the
-    thread's runs listed just before the create was sent.
-    """
-    wanted = params.get("metadata") or {}
-    if CREATE_TOKEN_KEY in wanted:
-        return (run.get("metadata") or {}).get(CREATE_TOKEN_KEY) == wanted[CREATE_TOKEN_KEY]
-    return (
-        known_ids is not None
-        and run.get("id") not in known_ids
-        and run.get("assistant_id") == params["assistant_id"]
-        and (run.get("metadata") or {}) == wanted
-    )
 
 
 def run_outputs(run: Mapping[str, Any]) -> dict[str, Any]:

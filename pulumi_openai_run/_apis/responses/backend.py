@@ -30,26 +30,25 @@ answers, or the lost request provably made nothing.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 
 from pulumi_openai_run._apis.responses import mapping
-from pulumi_openai_run._core.calls import Caller, follow_events, is_transient, outcome_unknown, poll_after
+from pulumi_openai_run._core.calls import Caller, describe, follow_events, is_transient, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.tools import ToolError
 from pulumi_openai_run._core.waiting import Deadline
-from pulumi_openai_run._runs.backend import RunBackend, RunDetails, RunRef, RunView
+from pulumi_openai_run._runs.backend import Create, Earlier, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
 if TYPE_CHECKING:
     from openai.types.responses import ResponseIncludable
 
-    from pulumi_openai_run._runs.fields import RunInputs
+    from pulumi_openai_run._runs.journal import Entry
 
 T = TypeVar("T")
 
@@ -93,16 +92,30 @@ class ResponsesBackend:
 
     # --- create ------------------------------------------------------------------------------------
 
-    def start(self, inputs: RunInputs, deadline: Deadline) -> RunView:
-        params = self._request(inputs, deadline)
-        created = self._create_exactly_once(inputs["thread_id"], params, deadline, self._send_plain)
+    def earlier(self, create: Create, known: Sequence[Entry], deadline: Deadline) -> Earlier:
+        """Responses cannot be listed: only the journal's responses of this create step are known. Each is
+        read (a deleted one is skipped) and counts only if it carries the step's marker."""
+        found: list[RunView] = []
+        for entry in known:
+            if entry.thread_id not in (None, create.inputs["thread_id"]):
+                continue
+            view = self.get(RunRef(entry.run_id, entry.thread_id), deadline)
+            if view is not None and create.marker.same_step(view.marker):
+                found.append(view)
+        return Earlier(mine=[view for view in found if create.marker.mine(view.marker)],
+                       strays=[view for view in found if not create.marker.mine(view.marker)])
+
+    def start(self, create: Create, deadline: Deadline) -> RunView:
+        params = self._request(create, deadline)
+        created = self._create_exactly_once(create, params, deadline, self._send_plain)
+        create.on_named(created.id)
         return self._remember(created)
 
-    def follow(self, inputs: RunInputs, deadline: Deadline) -> RunView:
+    def follow(self, create: Create, deadline: Deadline) -> RunView:
         """Create the response with ``background: true, stream: true`` and follow its events; a stream that
         drops is resumed after its last ``sequence_number``. A server that refuses background streaming
         gets the plain create instead; one that does not resume hands over to polling (the last view)."""
-        params = self._request(inputs, deadline)
+        params = self._request(create, deadline)
         refused = False
 
         def open_stream(body: dict[str, Any], timeout: float) -> Any:
@@ -117,11 +130,12 @@ class ResponsesBackend:
             # refused before anything was made: the same request without the stream is safe to send
             return self._send_plain(body, timeout)
 
-        conversation = inputs["thread_id"]
-        opened = self._create_exactly_once(conversation, params, deadline, open_stream)
+        conversation = create.inputs["thread_id"]
+        opened = self._create_exactly_once(create, params, deadline, open_stream)
         if isinstance(opened, RunView):  # background streaming refused: polled from here
+            create.on_named(opened.id)
             return self._remember(opened)
-        followed = _Followed()
+        followed = _Followed(create.on_named)
         self._consume(opened, deadline, followed)
         if followed.view is None:  # the server took the request (it answered 200), but we never learnt the id
             raise self._lost(conversation, (params.get("metadata") or {}).get(CREATE_TOKEN_KEY),
@@ -129,24 +143,26 @@ class ResponsesBackend:
         self._resume(followed, deadline)
         return self._remember(followed.view)
 
-    def _request(self, inputs: RunInputs, deadline: Deadline) -> dict[str, Any]:
-        """The create's body, with a fresh marker and the configuration of the agent the Run names."""
+    def _request(self, create: Create, deadline: Deadline) -> dict[str, Any]:
+        """The create's body, with its marker and the configuration of the agent the Run names."""
+        inputs = create.inputs
         agent_id = inputs.get("assistant_id")
         agent = None
         if agent_id:
             agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
                                         deadline, f"read agent {agent_id} (the run's assistant_id)"))
         try:
-            return mapping.create_params(inputs, secrets.token_hex(12), agent)
+            return mapping.create_params(inputs, create.marker.token, agent)
         except ToolError as error:
             raise ApiError(f"Could not create a response: {error}") from None
 
     def _send_plain(self, params: dict[str, Any], timeout: float) -> RunView:
         return _view(api_dict(self._responses.create(**params, timeout=timeout)))
 
-    def _create_exactly_once(self, conversation: str, params: dict[str, Any], deadline: Deadline,
+    def _create_exactly_once(self, create: Create, params: dict[str, Any], deadline: Deadline,
                              send: Callable[[dict[str, Any], float], T]) -> T:
         """``send(params, timeout)`` until it succeeds, never making a second response (see the module docs)."""
+        conversation = create.inputs["thread_id"]
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
         unsure = False
         newest: str | None = None
@@ -165,10 +181,10 @@ class ResponsesBackend:
                 return send(params, timeout)
             except Exception as error:
                 if outcome_unknown(error):
-                    unsure = True
+                    unsure = create.unsure = True
                     if self._newest_item(conversation, deadline) != newest:
                         raise self._lost(conversation, token, (
-                            f"the API did not answer the create ({_describe(error)}), and conversation "
+                            f"the API did not answer the create ({describe(error)}), and conversation "
                             f"{conversation} has new items since: a response was made, and has finished"
                         )) from error
                 elif unsure and is_locked(error):
@@ -218,6 +234,8 @@ class ResponsesBackend:
             progressed = True
             response = data.get("response")
             if isinstance(response, Mapping) and response.get("id"):
+                if followed.view is None:
+                    followed.on_named(str(response["id"]))
                 followed.view = _view(response)
                 return followed.view.status not in self.active
             return False
@@ -296,9 +314,10 @@ class _Followed:
     """What following a response's event stream has seen: the response as last announced, and the last
     event's ``sequence_number`` (where a resumed stream starts after)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_named: Callable[[str], None]) -> None:
         self.view: RunView | None = None
         self.last: int | None = None
+        self.on_named = on_named
 
 
 def refuses_background_stream(error: openai.BadRequestError) -> bool:
@@ -308,12 +327,6 @@ def refuses_background_stream(error: openai.BadRequestError) -> bool:
     body = error.body if isinstance(error.body, Mapping) else {}
     message = str(body.get("message") or error.message).lower()
     return param in ("stream", "background") or "stream" in message
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code}"
-    return type(error).__name__
 
 
 if TYPE_CHECKING:  # mypy holds the class to the interface the lifecycle uses
