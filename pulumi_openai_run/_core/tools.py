@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_openai_run.schema import Field, JsonError, an_id, extra_keys, kind_of, parse_json, shown
+from pulumi_openai_run.schema import Field, JsonError, an_id, extra_keys, json_problem, kind_of, parse_json, shown
 
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 MAX_TOOLS = 128
@@ -35,6 +35,9 @@ def normalize_tools(tools: Any) -> list[dict[str, Any]]:
         raise ToolError(f"must be a list of tool maps, got {type(tools).__name__}.")
     if len(tools) > MAX_TOOLS:
         raise ToolError(f"may have at most {MAX_TOOLS} tools, got {len(tools)}.")
+    problem = json_problem(tools, "tools")
+    if problem:
+        raise ToolError(f"are not plain JSON: {problem}")
     return [_normalize_tool(i, tool) for i, tool in enumerate(tools)]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pulumi_openai_run._core.tools import MAX_TOOLS, ToolError, _normalize_tool
 from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
-from pulumi_openai_run.schema import extra_keys, shown
+from pulumi_openai_run.schema import extra_keys, json_problem, shown
 
 AGENT_TOOL_TYPES = ("function", "tool_search", "programmatic_tool_calling", "mcp", "web_search", "computer_use",
                     "automations")
@@ -39,6 +39,9 @@ def normalize_agent_tools(tools: Any) -> list[dict[str, Any]]:
         raise ToolError(f"must be a list of tool maps, got {type(tools).__name__}.")
     if len(tools) > MAX_TOOLS:
         raise ToolError(f"may have at most {MAX_TOOLS} tools, got {len(tools)}.")
+    problem = json_problem(tools, "tools")
+    if problem:
+        raise ToolError(f"are not plain JSON: {problem}")
     return [_tool(f"tools[{index}]", index, tool) for index, tool in enumerate(tools)]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_openai_run.schema import extra_keys, kind_of, shown
+from pulumi_openai_run.schema import extra_keys, json_problem, kind_of, shown
 
 MAX_INPUT_CHARACTERS = 256_000
 """The longest text an input (or one text part) may have; the Assistants API's message limit."""
@@ -41,6 +41,8 @@ def validate_input(value: Any) -> str | None:
         if len(value) > MAX_INPUT_CHARACTERS:
             return f"must be at most {MAX_INPUT_CHARACTERS} characters, got {len(value)}."
         return None
+    if isinstance(value, list | tuple) and json_problem(value, "input"):
+        return f"is not plain JSON: {json_problem(value, 'input')}"
     if not isinstance(value, list | tuple) or not value:
         return f"must be {_ALLOWED}; got {kind_of(value) if value != [] else 'an empty list'}."
     for index, part in enumerate(value):

@@ -34,7 +34,6 @@ from pulumi_openai_run.schema.validators import (
     MAX_QUOTED,
     JsonError,
     a_bool,
-    a_json_value,
     a_number,
     a_string,
     an_id,
@@ -52,7 +51,7 @@ from pulumi_openai_run.schema.validators import (
 
 __all__ = [
     "CREATE_TOKEN_KEY", "MAX_JSON_CHARACTERS", "MAX_JSON_DEPTH", "MAX_QUOTED", "METADATA_MAX_KEYS", "UNKNOWN", "Diff",
-    "Failure", "Field", "JsonError", "Normalizer", "OnChange", "Validator", "a_bool", "a_json_value", "a_metadata_map",
+    "Failure", "Field", "JsonError", "Normalizer", "OnChange", "Validator", "a_bool", "a_metadata_map",
     "a_number", "a_string", "an_id", "as_float", "as_int", "check", "check_declares_inputs", "diff", "echo_inputs",
     "equivalent", "extra_keys", "inputs_of", "is_number", "is_unknown", "json_problem", "kind_of", "metadata_field",
     "on_change_words", "one_of", "outputs_of", "parse_json", "quoted_name", "refreshed_inputs", "shown",

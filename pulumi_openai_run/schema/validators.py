@@ -191,16 +191,6 @@ def _bounded_int(text: str) -> int:
     return number
 
 
-def a_json_value(max_depth: int = MAX_JSON_DEPTH) -> Validator:
-    """Any plain JSON value (see :func:`json_problem`)."""
-
-    def validate(value: Any) -> str | None:
-        problem = json_problem(value, "the value", max_depth)
-        return problem.removeprefix("the value ") if problem and problem.startswith("the value ") else problem
-
-    return validate
-
-
 # --- validators -----------------------------------------------------------------------------------
 
 
