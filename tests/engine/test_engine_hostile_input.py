@@ -149,3 +149,12 @@ def test_the_largest_max_tokens_is_sent_as_is(engine: ProviderServer, fake: Fake
     sent = next(r for r in fake.requests if r.method == "POST" and r.path == f"/threads/{ids['thread_id']}/runs")
     assert sent.json["max_completion_tokens"] == 2**31 - 1
     assert json.dumps(sent.json)  # plain JSON, nothing out of range
+
+
+def test_a_megabyte_run_id_on_refresh_is_quoted_short(engine: ProviderServer, fake: FakeOpenAI, blob: str,
+                                                       ids: dict[str, str]) -> None:
+    fake.clear_requests()
+    with pytest.raises(ProviderError) as caught:
+        engine.read(RUN_URN, "run_" + "a" * 1_000_000, {**ids, "__provider": blob})
+    assert "(1,000,004 characters)" in caught.value.details and len(caught.value.details) < 5_000
+    assert fake.requests == []
