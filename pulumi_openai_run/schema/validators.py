@@ -61,7 +61,9 @@ def shown(value: Any) -> str:
     """A value as the user most likely wrote it (the engine sends every number as a float, so ``200.0`` is
     shown ``200``), and never longer than about :data:`MAX_QUOTED` characters."""
     text = _brief(value, 2, MAX_QUOTED)
-    return text if len(text) <= MAX_QUOTED + 40 else text[:MAX_QUOTED] + "…"
+    if isinstance(value, str) or len(text) <= MAX_QUOTED + 40:
+        return text  # a string's quote is bounded already, and keeps its length
+    return text[:MAX_QUOTED] + "…"
 
 
 def _brief(value: Any, depth: int, width: int) -> str:

@@ -52,6 +52,11 @@ def test_a_long_string_is_cut_with_an_ellipsis_and_its_length() -> None:
     assert text == "'" + "a" * MAX_QUOTED + "…' (1,000,000 characters)"
 
 
+def test_a_long_string_of_escapes_keeps_its_length() -> None:
+    text = shown("\x07" * 10_000)
+    assert text.endswith("…' (10,000 characters)") and len(text) < 5 * MAX_QUOTED
+
+
 @pytest.mark.parametrize(("value", "expected"), [(1e308, "1e+308"), (2.0**60, "1.152921504606847e+18"),
                                                  (10**400, "a number beyond ±1.8e308"), (10**20, "1e+20")])
 def test_huge_numbers_are_quoted_short(value: Any, expected: str) -> None:
