@@ -17,7 +17,7 @@ from typing import Any
 
 from pulumi_openai_run._core.tools import MAX_TOOLS, ToolError, _normalize_tool
 from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
-from pulumi_openai_run.schema import extra_keys, json_problem, shown
+from pulumi_openai_run.schema import extra_keys, json_problem, kind_of, shown
 
 AGENT_TOOL_TYPES = ("function", "tool_search", "programmatic_tool_calling", "mcp", "web_search", "computer_use",
                     "automations")
@@ -135,8 +135,10 @@ def _transport(where: str, value: Any) -> dict[str, Any]:
         _keys(where, value, ("type", "server_url", "headers"))
         headers = value.get("headers") or {}
         if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
-            raise ToolError(f"{where}.headers must be a map of strings (no secrets: use a credential), got "
-                            f"{shown(headers)}.")
+            # header values may well be secrets: name what is wrong, never quote them
+            bad = (f"got {kind_of(headers)}" if not isinstance(headers, Mapping) else
+                   f"{shown(next(k for k, v in headers.items() if not isinstance(v, str)))} is not a string")
+            raise ToolError(f"{where}.headers must be a map of strings (no secrets: use a credential); {bad}.")
         return {"type": "http", "server_url": _string(f"{where}.server_url", value.get("server_url")),
                 "headers": dict(headers)}
     _keys(where, value, ("type", "command", "cwd", "args", "env_vars"))

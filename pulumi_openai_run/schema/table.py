@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pulumi.output import Unknown
 
-from pulumi_openai_run.schema.validators import MAX_QUOTED, json_problem, shown
+from pulumi_openai_run.schema.validators import MAX_QUOTED, json_problem, quoted_name, shown
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """What the engine sends for a value that is not known yet (during ``pulumi preview``); the
@@ -59,6 +59,8 @@ class Field:
 MAX_REASON = 1_000
 """The longest a check failure's reason may be: a last guard, since every validator already quotes values
 through ``shown`` (at most ~80 characters of each)."""
+MAX_PROPERTY = 200
+"""The longest a failure's property may be (an unknown input's name is the user's)."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class Failure:
     reason: str
 
     def __post_init__(self) -> None:
-        if len(self.property) > 2 * MAX_REASON // 10:
-            object.__setattr__(self, "property", f"{self.property[:80]}… ({len(self.property):,} characters)")
+        if len(self.property) > MAX_PROPERTY:
+            object.__setattr__(self, "property", quoted_name(self.property))
         if len(self.reason) > MAX_REASON:
             object.__setattr__(self, "reason", f"{self.reason[:MAX_REASON]}… (cut from {len(self.reason):,} "
                                                "characters)")
