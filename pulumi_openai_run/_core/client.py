@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pulumi_openai_run.schema import shown
+
 if TYPE_CHECKING:
     from openai import OpenAI
 
 DEFAULT_REQUEST_TIMEOUT = 60.0
+MAX_REQUEST_TIMEOUT = 3_600.0
+"""An hour: no single request needs longer (a waiting run is polled; each request's timeout is cut to what
+is left of its deadline anyway)."""
 
 # (config key, environment variable) for each setting, in the order they are looked up.
 API_KEY = ("openai:apiKey", "OPENAI_API_KEY")
@@ -47,14 +52,29 @@ def settings_from(config: Callable[[str], Any], environ: Mapping[str, str] = os.
     Raises :class:`ConfigError` naming the key and the environment variable to set.
     """
 
-    def lookup(pair: tuple[str, str]) -> str | None:
+    def lookup(pair: tuple[str, str], *, secret: bool = False, header: bool = False) -> str | None:
+        """The setting, surrounding whitespace stripped (a key pasted with its newline works); refused with
+        a ConfigError naming where it came from when a character is left that cannot be sent."""
         key, env = pair
-        value = config(key)
-        if value is None or value == "":
-            value = environ.get(env)
-        return None if value is None or value == "" else str(value)
+        value, source = config(key), key
+        if value is None or str(value).strip() == "":
+            value, source = environ.get(env), f"the {env} environment variable"
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).strip()
+        problem = _header_problem(text) if header else _text_problem(text)
+        if problem and secret:
+            raise ConfigError(
+                f"The OpenAI API key in {source} has {problem}; {_ALLOWED_HEADER} Set it again without it, e.g. "
+                f"`pulumi config set --secret {key} <key>` (the key is not shown here)."
+            )
+        if problem:
+            origin = "" if source == key else f" (from {source})"
+            raise ConfigError(f"{key}{origin} {shown(text)} has {problem}; "
+                              f"{_ALLOWED_HEADER if header else _ALLOWED_TEXT}")
+        return text
 
-    api_key = lookup(API_KEY)
+    api_key = lookup(API_KEY, secret=True, header=True)
     if api_key is None:
         raise ConfigError(
             "No OpenAI API key: set it with `pulumi config set --secret openai:apiKey <key>` "
@@ -67,19 +87,51 @@ def settings_from(config: Callable[[str], Any], environ: Mapping[str, str] = os.
     timeout_text = lookup(REQUEST_TIMEOUT)
     try:
         timeout = float(timeout_text) if timeout_text is not None else DEFAULT_REQUEST_TIMEOUT
-        if timeout <= 0:
+        if not 0 < timeout <= MAX_REQUEST_TIMEOUT:  # also refuses nan and inf
             raise ValueError
     except ValueError:
         raise ConfigError(
-            f"openai:requestTimeout must be a positive number of seconds, got {timeout_text!r}."
+            f"openai:requestTimeout must be a number of seconds above 0 and at most {MAX_REQUEST_TIMEOUT:g}, "
+            f"got {shown(timeout_text or '')}."
         ) from None
     return ClientSettings(
         api_key=api_key,
         base_url=base_url,
-        organization=lookup(ORGANIZATION),
-        project=lookup(PROJECT),
+        organization=lookup(ORGANIZATION, header=True),
+        project=lookup(PROJECT, header=True),
         request_timeout=timeout,
     )
+
+
+_ALLOWED_HEADER = ("it is sent as an HTTP header, which takes printable ASCII only: letters, digits and "
+                   "punctuation, no spaces, control characters or non-ASCII characters.")
+_ALLOWED_TEXT = "it may have no spaces or control characters."
+
+
+def _header_problem(text: str) -> str | None:
+    """What keeps ``text`` from being an HTTP header value of an id or a key (printable ASCII, no spaces),
+    saying where but never quoting it."""
+    for index, char in enumerate(text):
+        if not "!" <= char <= "~":
+            return f"{_kind_of_char(char)} at character {index + 1} of {len(text)}"
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    for index, char in enumerate(text):
+        if char.isspace() or not char.isprintable():
+            return f"{_kind_of_char(char)} at character {index + 1} of {len(text)}"
+    return None
+
+
+def _kind_of_char(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char.isspace():
+        return "a whitespace character"
+    if not char.isprintable():
+        return "a control character"
+    return "a non-ASCII character"
 
 
 def check_base_url(base_url: str, allow_insecure_http: bool) -> None:
@@ -87,11 +139,11 @@ def check_base_url(base_url: str, allow_insecure_http: bool) -> None:
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
-            f"openai:baseUrl must be an http(s) URL like https://api.openai.com/v1, got {base_url!r}."
+            f"openai:baseUrl must be an http(s) URL like https://api.openai.com/v1, got {shown(base_url)}."
         )
     if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
         raise ConfigError(
-            f"openai:baseUrl {base_url!r} is plain http to {parts.hostname}, which would send the API key "
+            f"openai:baseUrl {shown(base_url)} is plain http to {parts.hostname}, which would send the API key "
             "in clear text. Use https, or set openai:allowInsecureHttp to true if you really mean it."
         )
 

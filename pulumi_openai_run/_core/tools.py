@@ -12,12 +12,11 @@ Both become the same API object, so switching from one spelling to the other is 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_openai_run.schema import Field, an_id, extra_keys, kind_of
+from pulumi_openai_run.schema import Field, JsonError, an_id, extra_keys, json_problem, kind_of, parse_json, shown
 
 TOOL_TYPES = ("code_interpreter", "file_search", "function")
 MAX_TOOLS = 128
@@ -36,6 +35,9 @@ def normalize_tools(tools: Any) -> list[dict[str, Any]]:
         raise ToolError(f"must be a list of tool maps, got {type(tools).__name__}.")
     if len(tools) > MAX_TOOLS:
         raise ToolError(f"may have at most {MAX_TOOLS} tools, got {len(tools)}.")
+    problem = json_problem(tools, "tools")
+    if problem:
+        raise ToolError(f"are not plain JSON: {problem}")
     return [_normalize_tool(i, tool) for i, tool in enumerate(tools)]
 
 
@@ -50,10 +52,10 @@ def validate_tools(tools: Any) -> str | None:
 def _normalize_tool(index: int, tool: Any) -> dict[str, Any]:
     where = f"tools[{index}]"
     if not isinstance(tool, Mapping):
-        raise ToolError(f"{where} must be a map with a 'type', got {tool!r}.")
+        raise ToolError(f"{where} must be a map with a 'type', got {shown(tool)}.")
     kind = tool.get("type")
     if kind not in TOOL_TYPES:
-        raise ToolError(f"{where} has type {kind!r}; allowed types: {', '.join(TOOL_TYPES)}.")
+        raise ToolError(f"{where} has type {shown(kind)}; allowed types: {', '.join(TOOL_TYPES)}.")
     if kind == "code_interpreter":
         _no_other_keys(where, tool, {"type"})
         return {"type": "code_interpreter"}
@@ -67,7 +69,7 @@ def _file_search(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     if nested is not None:
         _no_other_keys(where, tool, {"type", "file_search"})
         if not isinstance(nested, Mapping):
-            raise ToolError(f"{where}.file_search must be a map, got {nested!r}.")
+            raise ToolError(f"{where}.file_search must be a map, got {shown(nested)}.")
         options = dict(nested)
     else:
         _no_other_keys(where, tool, {"type"} | _FILE_SEARCH_KEYS)
@@ -86,7 +88,7 @@ def _ranking_options(where: str, value: Any) -> dict[str, Any]:
     """``{score_threshold: 0..1, ranker: auto | default_2024_08_21}``; the API requires the threshold."""
     allowed = "a map {score_threshold: 0 to 1, ranker: auto | default_2024_08_21}"
     if not isinstance(value, Mapping):
-        raise ToolError(f"{where}.ranking_options must be {allowed}, got {value!r}.")
+        raise ToolError(f"{where}.ranking_options must be {allowed}, got {shown(value)}.")
     _no_other_keys(f"{where}.ranking_options", value, {"score_threshold", "ranker"})
     try:
         threshold = float(value["score_threshold"])
@@ -108,7 +110,7 @@ def _max_num_results(where: str, value: Any) -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or float(value) != number or not 1 <= number <= 50:
-        raise ToolError(f"{where}.max_num_results must be a whole number from 1 to 50, got {value!r}.")
+        raise ToolError(f"{where}.max_num_results must be a whole number from 1 to 50, got {shown(value)}.")
     return number
 
 
@@ -117,7 +119,7 @@ def _function(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     if nested is not None:
         _no_other_keys(where, tool, {"type", "function"})
         if not isinstance(nested, Mapping):
-            raise ToolError(f"{where}.function must be a map with a 'name', got {nested!r}.")
+            raise ToolError(f"{where}.function must be a map with a 'name', got {shown(nested)}.")
         spec = dict(nested)
     else:
         _no_other_keys(where, tool, {"type"} | _FUNCTION_KEYS)
@@ -127,7 +129,7 @@ def _function(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(name, str) or not _FUNCTION_NAME.fullmatch(name):
         raise ToolError(
             f"{where} is a function tool and needs a 'name' of 1 to 64 letters, digits, '_' or '-', "
-            f"got {name!r}."
+            f"got {shown(name)}."
         )
     function: dict[str, Any] = {"name": name}
     if spec.get("description") is not None:
@@ -137,7 +139,7 @@ def _function(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     if spec.get("parameters") is not None:
         parameters = _maybe_json(f"{where}.parameters", spec["parameters"])
         if not isinstance(parameters, Mapping):
-            raise ToolError(f"{where}.parameters must be a JSON Schema object, got {parameters!r}.")
+            raise ToolError(f"{where}.parameters must be a JSON Schema object, got {shown(parameters)}.")
         function["parameters"] = parameters
     if spec.get("strict") is not None:
         function["strict"] = _boolean(f"{where}.strict", spec["strict"])
@@ -145,11 +147,14 @@ def _function(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _maybe_json(where: str, value: Any) -> Any:
+    """A JSON string's value, parsed with the limits of :func:`~pulumi_openai_run.schema.parse_json` (no
+    NaN or Infinity, at most 64 levels deep, a megabyte at most); any other value as it is (check has made
+    sure it is plain JSON)."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
-        except json.JSONDecodeError as error:
-            raise ToolError(f"{where} must be valid JSON: {error.msg} at character {error.pos}.") from None
+            return parse_json(value, where)
+        except JsonError as error:
+            raise ToolError(str(error)) from None
     return value
 
 
@@ -158,13 +163,13 @@ def _boolean(where: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise ToolError(f"{where} must be true or false, got {value!r}.")
+    raise ToolError(f"{where} must be true or false, got {shown(value)}.")
 
 
 def _no_other_keys(where: str, tool: Mapping[str, Any], allowed: set[str]) -> None:
-    extra = sorted(set(tool) - allowed)
-    if extra:
-        raise ToolError(f"{where} has unknown keys {extra}; allowed: {sorted(allowed)}.")
+    problem = extra_keys(tool, tuple(sorted(allowed)))
+    if problem:
+        raise ToolError(f"{where} {problem}")
 
 
 # --- tool resources (assistants and threads) -----------------------------------------------------
@@ -193,7 +198,7 @@ def validate_tool_resources(value: Any) -> str | None:
         if section is None:
             continue
         if not isinstance(section, Mapping):
-            return f"{tool} must be a map {{{key}: [...]}}, got {section!r}."
+            return f"{tool} must be a map {{{key}: [...]}}, got {shown(section)}."
         problem = extra_keys(section, (key,))
         if problem:
             hint = " (create the vector store first and give its id)" if "vector_stores" in section else ""

@@ -17,7 +17,7 @@ from typing import Any
 
 from pulumi_openai_run._core.tools import MAX_TOOLS, ToolError, _normalize_tool
 from pulumi_openai_run._objects.message import FILES_ON_RESPONSES
-from pulumi_openai_run.schema import extra_keys
+from pulumi_openai_run.schema import extra_keys, json_problem, kind_of, shown
 
 AGENT_TOOL_TYPES = ("function", "tool_search", "programmatic_tool_calling", "mcp", "web_search", "computer_use",
                     "automations")
@@ -39,6 +39,9 @@ def normalize_agent_tools(tools: Any) -> list[dict[str, Any]]:
         raise ToolError(f"must be a list of tool maps, got {type(tools).__name__}.")
     if len(tools) > MAX_TOOLS:
         raise ToolError(f"may have at most {MAX_TOOLS} tools, got {len(tools)}.")
+    problem = json_problem(tools, "tools")
+    if problem:
+        raise ToolError(f"are not plain JSON: {problem}")
     return [_tool(f"tools[{index}]", index, tool) for index, tool in enumerate(tools)]
 
 
@@ -52,12 +55,12 @@ def validate_agent_tools(tools: Any) -> str | None:
 
 def _tool(where: str, index: int, tool: Any) -> dict[str, Any]:
     if not isinstance(tool, Mapping):
-        raise ToolError(f"{where} must be a map with a 'type', got {tool!r}.")
+        raise ToolError(f"{where} must be a map with a 'type', got {shown(tool)}.")
     kind = tool.get("type")
     if kind in ELSEWHERE:
         raise ToolError(f"{where} is a {kind} tool, but {ELSEWHERE[kind]}.")
     if kind not in AGENT_TOOL_TYPES:
-        raise ToolError(f"{where} has type {kind!r}, which an agent object cannot hold; allowed types: "
+        raise ToolError(f"{where} has type {shown(kind)}, which an agent object cannot hold; allowed types: "
                         f"{', '.join(AGENT_TOOL_TYPES)}.")
     if kind == "function":
         return _function(where, index, tool)
@@ -97,7 +100,7 @@ def _web_search(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     location = tool.get("location")
     if location is not None:
         if not isinstance(location, Mapping):
-            raise ToolError(f"{where}.location must be a map {{{', '.join(_LOCATION_KEYS)}}}, got {location!r}.")
+            raise ToolError(f"{where}.location must be a map {{{', '.join(_LOCATION_KEYS)}}}, got {shown(location)}.")
         _keys(f"{where}.location", location, _LOCATION_KEYS)
         location = {k: _string(f"{where}.location.{k}", location[k]) for k in _LOCATION_KEYS
                     if location.get(k) is not None} or None
@@ -111,7 +114,7 @@ def _mcp(where: str, tool: Mapping[str, Any]) -> dict[str, Any]:
                         "request_metadata", "required"))
     metadata = tool.get("request_metadata")
     if metadata is not None and not isinstance(metadata, Mapping):
-        raise ToolError(f"{where}.request_metadata must be a map, got {metadata!r}.")
+        raise ToolError(f"{where}.request_metadata must be a map, got {shown(metadata)}.")
     credential = tool.get("credential_id")
     return {"type": "mcp", "server_label": _string(f"{where}.server_label", tool.get("server_label")),
             "transport": _transport(f"{where}.transport", tool.get("transport")),
@@ -127,13 +130,15 @@ def _transport(where: str, value: Any) -> dict[str, Any]:
     """``{type: http, server_url, headers}`` or ``{type: stdio, command, cwd, args, env_vars}``."""
     if not isinstance(value, Mapping) or value.get("type") not in ("http", "stdio"):
         raise ToolError(f"{where} must be a map {{type: http, server_url, headers}} or {{type: stdio, command, "
-                        f"cwd, args, env_vars}}, got {value!r}.")
+                        f"cwd, args, env_vars}}, got {shown(value)}.")
     if value["type"] == "http":
         _keys(where, value, ("type", "server_url", "headers"))
         headers = value.get("headers") or {}
         if not isinstance(headers, Mapping) or not all(isinstance(v, str) for v in headers.values()):
-            raise ToolError(f"{where}.headers must be a map of strings (no secrets: use a credential), got "
-                            f"{headers!r}.")
+            # header values may well be secrets: name what is wrong, never quote them
+            bad = (f"got {kind_of(headers)}" if not isinstance(headers, Mapping) else
+                   f"{shown(next(k for k, v in headers.items() if not isinstance(v, str)))} is not a string")
+            raise ToolError(f"{where}.headers must be a map of strings (no secrets: use a credential); {bad}.")
         return {"type": "http", "server_url": _string(f"{where}.server_url", value.get("server_url")),
                 "headers": dict(headers)}
     _keys(where, value, ("type", "command", "cwd", "args", "env_vars"))
@@ -154,7 +159,7 @@ def _keys(where: str, value: Mapping[str, Any], allowed: tuple[str, ...]) -> Non
 
 def _string(where: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise ToolError(f"{where} must be a non-empty string, got {value!r}.")
+        raise ToolError(f"{where} must be a non-empty string, got {shown(value)}.")
     return value
 
 
@@ -162,7 +167,7 @@ def _strings(where: str, value: Any) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
-        raise ToolError(f"{where} must be a list of strings, got {value!r}.")
+        raise ToolError(f"{where} must be a list of strings, got {shown(value)}.")
     return list(value)
 
 
@@ -170,7 +175,7 @@ def _choice(where: str, value: Any, allowed: tuple[str, ...], default: str) -> s
     if value is None:
         return default
     if value not in allowed:
-        raise ToolError(f"{where} must be one of {', '.join(allowed)}, got {value!r}.")
+        raise ToolError(f"{where} must be one of {', '.join(allowed)}, got {shown(value)}.")
     return str(value)
 
 
@@ -179,4 +184,4 @@ def _boolean(where: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):  # the flat map-of-strings spelling
         return value.lower() == "true"
-    raise ToolError(f"{where} must be true or false, got {value!r}.")
+    raise ToolError(f"{where} must be true or false, got {shown(value)}.")

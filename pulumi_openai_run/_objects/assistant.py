@@ -35,6 +35,7 @@ from pulumi_openai_run.schema import (
     check_declares_inputs,
     extra_keys,
     metadata_field,
+    shown,
     user_metadata,
 )
 
@@ -57,10 +58,10 @@ def validate_response_format(value: Any) -> str | None:
         return None
     allowed = f"'auto' or a map {{type: {' | '.join(RESPONSE_FORMATS)}}}"
     if not isinstance(value, Mapping):
-        return f"must be {allowed}, got {value!r}."
+        return f"must be {allowed}, got {shown(value)}."
     kind = value.get("type")
     if kind not in RESPONSE_FORMATS:
-        return f"has type {kind!r}; it must be {allowed}."
+        return f"has type {shown(kind)}; it must be {allowed}."
     problem = extra_keys(value, ("type", "json_schema") if kind == "json_schema" else ("type",))
     if problem:
         return problem
@@ -69,7 +70,7 @@ def validate_response_format(value: Any) -> str | None:
         if not isinstance(schema, Mapping) or not isinstance(schema.get("name"), str) or not schema["name"]:
             return "of type json_schema needs a 'json_schema' map with a 'name' (and a 'schema')."
         if not _SCHEMA_NAME.fullmatch(schema["name"]):
-            return (f"json_schema.name must be 1 to 64 letters, digits, '_' or '-', got {schema['name']!r}.")
+            return (f"json_schema.name must be 1 to 64 letters, digits, '_' or '-', got {shown(schema['name'])}.")
     return None
 
 
@@ -77,13 +78,13 @@ def validate_reasoning(value: Any) -> str | None:
     """An agent's ``reasoning`` (``AgentReasoningParam``): ``{effort, summary}``, each optional."""
     if not isinstance(value, Mapping):
         return (f"must be a map {{effort: {' | '.join(REASONING_EFFORTS)}, summary: "
-                f"{' | '.join(REASONING_SUMMARIES)}}}, got {value!r}.")
+                f"{' | '.join(REASONING_SUMMARIES)}}}, got {shown(value)}.")
     problem = extra_keys(value, ("effort", "summary"))
     if problem:
         return problem
     for key, allowed in (("effort", REASONING_EFFORTS), ("summary", REASONING_SUMMARIES)):
         if value.get(key) is not None and value[key] not in allowed:
-            return f"{key} must be one of {', '.join(allowed)}, got {value[key]!r}."
+            return f"{key} must be one of {', '.join(allowed)}, got {shown(value[key])}."
     return None
 
 def normalize_reasoning(value: Any) -> dict[str, Any]:
@@ -99,18 +100,18 @@ def validate_text(value: Any) -> str | None:
     verbosity}``."""
     if not isinstance(value, Mapping):
         return (f"must be a map {{format: {{type: text}} | {{type: json_schema, schema: {{...}}}}, verbosity: "
-                f"{' | '.join(VERBOSITIES)}}}, got {value!r}.")
+                f"{' | '.join(VERBOSITIES)}}}, got {shown(value)}.")
     problem = extra_keys(value, ("format", "verbosity"))
     if problem:
         return problem
     verbosity = value.get("verbosity")
     if verbosity is not None and verbosity not in VERBOSITIES:
-        return f"verbosity must be one of {', '.join(VERBOSITIES)}, got {verbosity!r}."
+        return f"verbosity must be one of {', '.join(VERBOSITIES)}, got {shown(verbosity)}."
     form = value.get("format")
     if form is None:
         return None
     if not isinstance(form, Mapping) or form.get("type") not in TEXT_FORMATS:
-        return f"format must be {{type: text}} or {{type: json_schema, schema: {{...}}}}, got {form!r}."
+        return f"format must be {{type: text}} or {{type: json_schema, schema: {{...}}}}, got {shown(form)}."
     if form["type"] == "text":
         problem = extra_keys(form, ("type",))
         return f"format {problem}" if problem else None

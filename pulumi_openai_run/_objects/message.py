@@ -23,6 +23,7 @@ from pulumi_openai_run.schema import (
     kind_of,
     metadata_field,
     one_of,
+    shown,
     user_metadata,
 )
 
@@ -63,10 +64,10 @@ def validate_content(value: Any) -> str | None:
 
 def _part_problem(part: Any) -> str | None:
     if not isinstance(part, Mapping):
-        return f"must be a map with a 'type' ({', '.join(CONTENT_TYPES)}), got {part!r}."
+        return f"must be a map with a 'type' ({', '.join(CONTENT_TYPES)}), got {shown(part)}."
     kind = part.get("type")
     if kind not in CONTENT_TYPES:
-        return f"has type {kind!r}; allowed types: {', '.join(CONTENT_TYPES)}."
+        return f"has type {shown(kind)}; allowed types: {', '.join(CONTENT_TYPES)}."
     problem = extra_keys(part, ("type", kind))
     if problem:
         return problem
@@ -76,7 +77,7 @@ def _part_problem(part: Any) -> str | None:
             return "is a text part and needs a non-empty 'text' string, e.g. {type: text, text: 'Hello'}."
         return None
     if not isinstance(body, Mapping):
-        return f"is an {kind} part and needs an '{kind}' map, got {body!r}."
+        return f"is an {kind} part and needs an '{kind}' map, got {shown(body)}."
     if kind == "image_file":
         problem = extra_keys(body, ("file_id", "detail"))
         if problem:
@@ -90,10 +91,10 @@ def _part_problem(part: Any) -> str | None:
             return f"{kind} {problem}"
         url = body.get("url")
         if not isinstance(url, str) or not url.startswith(("https://", "http://", "data:image/")):
-            return f"image_url.url must be an http(s) or data:image/ URL, got {url!r}."
+            return f"image_url.url must be an http(s) or data:image/ URL, got {shown(url)}."
     detail = body.get("detail")
     if detail is not None and detail not in IMAGE_DETAILS:
-        return f"{kind}.detail must be one of {', '.join(IMAGE_DETAILS)}, got {detail!r}."
+        return f"{kind}.detail must be one of {', '.join(IMAGE_DETAILS)}, got {shown(detail)}."
     return None
 
 def normalize_content(value: Any) -> list[dict[str, Any]]:
@@ -130,7 +131,7 @@ def validate_attachments(value: Any) -> str | None:
     for index, item in enumerate(value):
         where = f"item {index}"
         if not isinstance(item, Mapping):
-            return f"{where} must be a map {{file_id, tools}}, got {item!r}."
+            return f"{where} must be a map {{file_id, tools}}, got {shown(item)}."
         problem = extra_keys(item, ("file_id", "tools"))
         if problem:
             return f"{where} {problem}"
@@ -144,7 +145,7 @@ def validate_attachments(value: Any) -> str | None:
             return f"{where}: tools must be a list of {{type}} maps, got {kind_of(tools)}."
         for tool in tools:
             if not isinstance(tool, Mapping) or tool.get("type") not in ATTACHMENT_TOOLS or len(tool) != 1:
-                return f"{where}: each tool must be {{type: {' | '.join(ATTACHMENT_TOOLS)}}}, got {tool!r}."
+                return f"{where}: each tool must be {{type: {' | '.join(ATTACHMENT_TOOLS)}}}, got {shown(tool)}."
     return None
 
 def normalize_attachments(value: Any) -> list[dict[str, Any]]:
@@ -198,7 +199,7 @@ def normalize_item_content(value: Any) -> list[dict[str, Any]]:
 def _item_part(where: str, part: Any) -> dict[str, Any]:
     allowed = ", ".join(ITEM_PART_TYPES)
     if not isinstance(part, Mapping):
-        raise ValueError(f"{where} must be a map with a 'type' ({allowed}), got {part!r}.")
+        raise ValueError(f"{where} must be a map with a 'type' ({allowed}), got {shown(part)}.")
     kind = part.get("type")
     if kind in _TEXT_TYPES:
         answered = ("annotations", "logprobs") if kind == "output_text" else ()
@@ -212,7 +213,7 @@ def _item_part(where: str, part: Any) -> dict[str, Any]:
         _no_extra(where, part, ("type", kind))
         body = part.get(kind)
         if not isinstance(body, Mapping):
-            raise ValueError(f"{where} is an {kind} part and needs an '{kind}' map, got {body!r}.")
+            raise ValueError(f"{where} is an {kind} part and needs an '{kind}' map, got {shown(body)}.")
         key = "url" if kind == "image_url" else "file_id"
         _no_extra(f"{where} {kind}", body, (key, "detail"))
         part = {"type": "input_image", "image_url" if kind == "image_url" else "file_id": body.get(key),
@@ -222,7 +223,7 @@ def _item_part(where: str, part: Any) -> dict[str, Any]:
         return _input_image(where, part)
     if kind == "input_file":
         return _input_file(where, part)
-    raise ValueError(f"{where} has type {kind!r}; allowed types: {allowed} (or text, image_url, image_file).")
+    raise ValueError(f"{where} has type {shown(kind)}; allowed types: {allowed} (or text, image_url, image_file).")
 
 def _input_image(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
     _no_extra(where, part, ("type", "image_url", "file_id", "detail"))
@@ -232,14 +233,14 @@ def _input_image(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
                          "URL) or file_id.")
     url = given.get("image_url")
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://", "data:image/"))):
-        raise ValueError(f"{where}: image_url must be an http(s) or data:image/ URL, got {url!r}.")
+        raise ValueError(f"{where}: image_url must be an http(s) or data:image/ URL, got {shown(url)}.")
     if "file_id" in given:
         problem = _FILE_ID(given["file_id"])
         if problem:
             raise ValueError(f"{where}: file_id {problem}")
     detail = part.get("detail")
     if detail is not None and detail not in IMAGE_ITEM_DETAILS:
-        raise ValueError(f"{where}: detail must be one of {', '.join(IMAGE_ITEM_DETAILS)}, got {detail!r}.")
+        raise ValueError(f"{where}: detail must be one of {', '.join(IMAGE_ITEM_DETAILS)}, got {shown(detail)}.")
     return {"type": "input_image", **given, **({"detail": detail} if detail not in (None, "auto") else {})}
 
 def _input_file(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
@@ -259,7 +260,7 @@ def _input_file(where: str, part: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"{where}: file_data needs a filename.")
     detail = part.get("detail")
     if detail is not None and detail not in FILE_DETAILS:
-        raise ValueError(f"{where}: detail must be one of {', '.join(FILE_DETAILS)}, got {detail!r}.")
+        raise ValueError(f"{where}: detail must be one of {', '.join(FILE_DETAILS)}, got {shown(detail)}.")
     extra = {k: part[k] for k in ("filename", "detail") if part.get(k) is not None}
     return {"type": "input_file", **given, **extra}
 

@@ -37,6 +37,7 @@ from pulumi_openai_run.schema import (
     extra_keys,
     kind_of,
     metadata_field,
+    shown,
     user_metadata,
 )
 
@@ -55,12 +56,12 @@ def validate_messages(value: Any) -> str | None:
     for index, message in enumerate(value):
         where = f"item {index}"
         if not isinstance(message, Mapping):
-            return f"{where} must be a map {{role, content, attachments, metadata}}, got {message!r}."
+            return f"{where} must be a map {{role, content, attachments, metadata}}, got {shown(message)}."
         problem = extra_keys(message, MESSAGE_KEYS)
         if problem:
             return f"{where} {problem}"
         if message.get("role") is not None and message["role"] not in ROLES:
-            return f"{where}: role must be one of {', '.join(ROLES)}, got {message['role']!r}."
+            return f"{where}: role must be one of {', '.join(ROLES)}, got {shown(message['role'])}."
         if message.get("content") is None:
             return f"{where}: content is required (the message's text or a list of content parts)."
         for key, check in (("content", validate_content), ("attachments", validate_attachments),
@@ -105,7 +106,7 @@ def validate_item_messages(value: Any) -> str | None:
     for index, message in enumerate(value):
         where = f"item {index}"
         if not isinstance(message, Mapping):
-            return f"{where} must be a map {{role, content}}, got {message!r}."
+            return f"{where} must be a map {{role, content}}, got {shown(message)}."
         if message.get("attachments") is not None:
             return (f"{where}: attachments have no place in a conversation item: give each file as a content "
                     "part, {type: input_file, file_id}.")
@@ -115,10 +116,10 @@ def validate_item_messages(value: Any) -> str | None:
         if problem:
             return f"{where} {problem}"
         if message.get("type") not in (None, "message"):
-            return (f"{where} has type {message['type']!r}: a Thread starts with messages only (type: message, or "
+            return (f"{where} has type {shown(message['type'])}: a Thread starts with messages only (type: message, or "
                     "no type).")
         if message.get("role") is not None and message["role"] not in ITEM_ROLES:
-            return f"{where}: role must be one of {', '.join(ITEM_ROLES)}, got {message['role']!r}."
+            return f"{where}: role must be one of {', '.join(ITEM_ROLES)}, got {shown(message['role'])}."
         if message.get("content") is None:
             return f"{where}: content is required (the message's text or a list of content parts)."
         problem = validate_item_content(message["content"]) or assistant_item_problems(message.get("role"),

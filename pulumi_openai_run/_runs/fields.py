@@ -32,6 +32,11 @@ from pulumi_openai_run.schema import (
 COMPLETION_WINDOW_MAX = 86_400.0
 """A day: longer than any run the API keeps alive (runs expire after 10 minutes)."""
 
+MAX_TOKENS_MAX = 2**31 - 1
+"""The largest max_tokens check lets through. The API states no maximum for max_completion_tokens or
+max_output_tokens (each model's output limit applies, and the API checks that); this is the largest 32-bit
+integer, far above any model's, so a number no API takes (``1e308``, a 309-digit integer) fails check."""
+
 
 
 RUN_FIELDS: tuple[Field, ...] = (
@@ -81,7 +86,7 @@ RUN_FIELDS: tuple[Field, ...] = (
         "The maximum number of completion tokens the run may use (the API's max_completion_tokens; on the "
         "Responses API max_output_tokens, at least 16). Absent: no limit is sent.",
         type_name="Number",
-        validate=a_number(1, integer=True),
+        validate=a_number(1, MAX_TOKENS_MAX, integer=True),
         normalize=as_int,
     ),
     metadata_field(

@@ -139,5 +139,5 @@ def _ref(run_id: str, inputs: RunInputs, api: Api) -> RunRef:
         checks.append(("thread_id", thread_id, schema.an_id(api.thread_prefix)(thread_id)))
     for name, value, problem in checks:
         if problem:
-            raise ProviderError(f"The run's {name} {value!r} {problem}")
+            raise ProviderError(f"The run's {name} {schema.shown(value)} {problem}")
     return RunRef(run_id, thread_id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_openai_run.schema import kind_of
+from pulumi_openai_run.schema import extra_keys, json_problem, kind_of, shown
 
 MAX_INPUT_CHARACTERS = 256_000
 """The longest text an input (or one text part) may have; the Assistants API's message limit."""
@@ -41,6 +41,8 @@ def validate_input(value: Any) -> str | None:
         if len(value) > MAX_INPUT_CHARACTERS:
             return f"must be at most {MAX_INPUT_CHARACTERS} characters, got {len(value)}."
         return None
+    if isinstance(value, list | tuple) and json_problem(value, "input"):
+        return f"is not plain JSON: {json_problem(value, 'input')}"
     if not isinstance(value, list | tuple) or not value:
         return f"must be {_ALLOWED}; got {kind_of(value) if value != [] else 'an empty list'}."
     for index, part in enumerate(value):
@@ -62,7 +64,7 @@ def parts_problem(value: Any, allowed: Sequence[str], api_title: str) -> str | N
     for index, part in enumerate(value):
         kind = part.get("type")
         if kind not in allowed:
-            return (f"part [{index}] is a {kind!r} part, which {api_title} does not take: its parts are "
+            return (f"part [{index}] is a {shown(kind)} part, which {api_title} does not take: its parts are "
                     f"{', '.join(allowed)}.")
     return None
 
@@ -76,7 +78,7 @@ def _part_problem(part: Any) -> str | None:
         return f"must be a map with a 'type', got {kind_of(part)}."
     kind = part.get("type")
     if kind not in RESPONSES_PARTS + ASSISTANTS_PARTS:
-        return f"has type {kind!r}; allowed: {', '.join(RESPONSES_PARTS + ASSISTANTS_PARTS)}."
+        return f"has type {shown(kind)}; allowed: {', '.join(RESPONSES_PARTS + ASSISTANTS_PARTS)}."
     if kind in ("input_text", "text"):
         return _keys(part, ("type", "text")) or _text(part.get("text"))
     if kind == "input_image":
@@ -90,13 +92,12 @@ def _part_problem(part: Any) -> str | None:
     nested_key = "file_id" if kind == "image_file" else "url"
     nested = part.get(kind)
     if _keys(part, ("type", kind)) or not isinstance(nested, Mapping):
-        return f"must be {{type: {kind}, {kind}: {{{nested_key}, detail}}}}, got {dict(part)!r}."
+        return f"must be {{type: {kind}, {kind}: {{{nested_key}, detail}}}}, got {shown(dict(part))}."
     return _keys(nested, (nested_key, "detail")) or _one_of_strings(nested, (nested_key,)) or _detail(nested, DETAILS)
 
 
 def _keys(value: Mapping[str, Any], allowed: tuple[str, ...]) -> str | None:
-    extra = sorted(str(key) for key in value if key not in allowed)
-    return f"has unknown keys {extra}; allowed: {', '.join(allowed)}." if extra else None
+    return extra_keys(value, allowed)
 
 
 def _text(text: Any) -> str | None:
@@ -119,4 +120,4 @@ def _detail(value: Mapping[str, Any], allowed: tuple[str, ...]) -> str | None:
     detail = value.get("detail")
     if detail is None or detail in allowed:
         return None
-    return f"has detail {detail!r}; allowed: {', '.join(allowed)}."
+    return f"has detail {shown(detail)}; allowed: {', '.join(allowed)}."

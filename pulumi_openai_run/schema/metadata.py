@@ -33,18 +33,18 @@ def a_metadata_map(max_keys: int = METADATA_MAX_KEYS, reserved: tuple[str, ...] 
             return f"must be a map of strings to strings, got {type(value).__name__}."
         taken = sorted(set(value) & set(reserved))
         if taken:
-            return f"may not use the key {taken[0]!r}: the provider keeps it to find a run again."
+            return f"may not use the key {shown(taken[0])}: the provider keeps it to find a run again."
         if len(value) > max_keys:
             return f"may have at most {max_keys} keys, got {len(value)}."
         for key, item in value.items():
             if not isinstance(key, str) or not key or len(key) > METADATA_MAX_KEY_LENGTH:
-                return f"keys must be 1 to {METADATA_MAX_KEY_LENGTH} characters; {key!r} is not."
+                return f"keys must be 1 to {METADATA_MAX_KEY_LENGTH} characters; {shown(key)} is not."
             if not isinstance(item, str):
-                return f"values must be strings; {key!r} is {shown(item)}."
+                return f"values must be strings; {shown(key)} is {shown(item)}."
             if len(item) > METADATA_MAX_VALUE_LENGTH:
                 return (
                     f"values must be at most {METADATA_MAX_VALUE_LENGTH} characters; "
-                    f"{key!r} has {len(item)}."
+                    f"{shown(key)} has {len(item)}."
                 )
         return None
 

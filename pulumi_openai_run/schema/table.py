@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pulumi.output import Unknown
 
+from pulumi_openai_run.schema.validators import MAX_QUOTED, json_problem, quoted_name, shown
+
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """What the engine sends for a value that is not known yet (during ``pulumi preview``); the
 dynamic-provider server hands it to check and diff as a ``pulumi.output.Unknown`` instance."""
@@ -54,10 +56,24 @@ class Field:
     value as equal, and an in-place update that drops the input sends it."""
 
 
+MAX_REASON = 1_000
+"""The longest a check failure's reason may be: a last guard, since every validator already quotes values
+through ``shown`` (at most ~80 characters of each)."""
+MAX_PROPERTY = 200
+"""The longest a failure's property may be (an unknown input's name is the user's)."""
+
+
 @dataclass(frozen=True)
 class Failure:
     property: str
     reason: str
+
+    def __post_init__(self) -> None:
+        if len(self.property) > MAX_PROPERTY:
+            object.__setattr__(self, "property", quoted_name(self.property))
+        if len(self.reason) > MAX_REASON:
+            object.__setattr__(self, "reason", f"{self.reason[:MAX_REASON]}… (cut from {len(self.reason):,} "
+                                               "characters)")
 
 
 @dataclass(frozen=True)
@@ -71,15 +87,17 @@ class Diff:
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a value (or a value nested in it) the engine does not know yet."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, str):
-        return value == UNKNOWN
-    if isinstance(value, Mapping):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(is_unknown(v) for v in value)
+    """True for a value (or a value nested in it) the engine does not know yet. Walks the value without
+    recursion, so hostile nesting cannot exhaust the stack."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown) or (isinstance(item, str) and item == UNKNOWN):
+            return True
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
     return False
 
 
@@ -104,18 +122,23 @@ def check(fields: Iterable[Field], news: Mapping[str, Any], ignore: Iterable[str
             failures.append(Failure(key, f"'{key}' is an output and cannot be set."))
         else:
             allowed = ", ".join(sorted(by_name))
-            close = difflib.get_close_matches(key, list(by_name), n=1)
+            close = difflib.get_close_matches(key, list(by_name), n=1) if len(key) <= MAX_QUOTED else []
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            failures.append(Failure(key, f"unknown input '{key}'{hint}; the inputs are: {allowed}."))
+            failures.append(Failure(key, f"unknown input {shown(key)}{hint}; the inputs are: {allowed}."))
     for field in inputs:
         value = news.get(field.name)
         if value is None:
             if field.required:
                 failures.append(Failure(field.name, f"'{field.name}' is required: {field.description}"))
             continue
-        if is_unknown(value) or field.validate is None:
+        if is_unknown(value):
             continue
-        problem = field.validate(value)
+        # a map or list may hide what no API takes (NaN, nesting without end); a scalar is the validator's
+        problem = json_problem(value, field.name) if isinstance(value, Mapping | list | tuple) else None
+        if problem:
+            failures.append(Failure(field.name, f"'{field.name}' is not plain JSON: {problem}"))
+            continue
+        problem = field.validate(value) if field.validate is not None else None
         if problem:
             failures.append(Failure(field.name, f"'{field.name}' {problem}"))
     return failures

@@ -8,7 +8,7 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_openai_run import RunProvider
-from pulumi_openai_run.schema import UNKNOWN
+from pulumi_openai_run.schema import UNKNOWN, shown
 
 VALID: dict[str, Any] = {"assistant_id": "asst_abc123", "thread_id": "thread_abc123"}
 
@@ -43,7 +43,7 @@ def test_ids_must_be_plain_tokens(field: str, bad: Any) -> None:
     example = "asst_abc123" if field == "assistant_id" else "thread_abc123"
     if isinstance(bad, str):  # what is wrong with it, what is allowed, and what was given
         assert reason == (f"'{field}' must be a plain id of letters, digits, '_' and '-' (1 to 128 characters), "
-                          f"like '{example}'; got {bad!r}.")
+                          f"like '{example}'; got {shown(bad)}.")
     else:
         assert reason == f"'{field}' must be a string id like '{example}', got {type(bad).__name__}."
 
@@ -56,7 +56,8 @@ def test_ids_must_be_plain_tokens(field: str, bad: Any) -> None:
         ("temperature", "hot", "number"),
         ("top_p", 1.5, "between 0 and 1"),
         ("top_p", -1.0, "between 0 and 1"),
-        ("max_tokens", 0.0, "at least 1"),
+        ("max_tokens", 0.0, "between 1 and 2,147,483,647"),
+        ("max_tokens", 1e308, "between 1 and 2,147,483,647"),
         ("max_tokens", 1.5, "whole number"),
         ("max_tokens", True, "whole number"),
         ("completion_window", -1.0, "between 0 and 86400"),
@@ -122,7 +123,7 @@ def test_unknown_inputs_and_outputs_given_as_inputs_are_refused() -> None:
 
 
 def test_numbers_are_shown_as_the_user_wrote_them() -> None:
-    assert failures(temperature=5.0)["temperature"] == "'temperature' must be between 0 and 2, got 5."
+    assert failures(temperature=5.0)["temperature"] == "'temperature' must be a number between 0 and 2, got 5."
 
 
 def test_several_bad_fields_give_one_failure_each() -> None:

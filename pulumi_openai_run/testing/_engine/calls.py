@@ -12,23 +12,30 @@ exercises.
   :attr:`PropertyMap.secret_keys` reports which top-level outputs the engine would mark secret
   (secret on the wire, or present in outputs and secret in the inputs sent, as the engine's
   ``annotateSecrets`` does).
-* Every RPC has a deadline; gRPC errors become :class:`ProviderError` whose ``details`` carries the server's
-  text (for provider exceptions that is the full Python traceback).
+* Every RPC has a deadline: a Create/Update/Delete its own timeout plus a grace; any other (Read, Check,
+  Diff, Configure) :data:`DEFAULT_RPC_DEADLINE`, longer than the provider's longest bound on a call that
+  has no timeout of its own (a Read retries for up to ``TRANSIENT_RETRY_CEILING``), so the harness never
+  gives up on a provider that is still within its bounds. gRPC errors become :class:`ProviderError` whose
+  ``details`` carries the server's text (for provider exceptions that is the full Python traceback).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped,unused-ignore]
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from .process import ProviderProcess
+from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING
+
+from .process import DEFAULT_STARTUP_TIMEOUT, ProviderProcess
 from .wire import (
+    DEFAULT_PROJECT,
     PropertyMap,
     config_variable,
     from_struct,
@@ -39,7 +46,12 @@ from .wire import (
 )
 
 _DEADLINE_GRACE = 30.0
-"""Added to a Create/Update/Delete's own timeout for the RPC's deadline."""
+"""Added to a Create/Update/Delete's own timeout for the RPC's deadline, and to the provider's bound for
+the other calls."""
+
+DEFAULT_RPC_DEADLINE = TRANSIENT_RETRY_CEILING + _DEADLINE_GRACE
+"""The deadline of an RPC without a timeout of its own (Read, Check, Diff, Configure): the longest a
+provider call without one may take (a Read's retries stop after ``TRANSIENT_RETRY_CEILING``), plus grace."""
 
 _DIFF_CHANGES: dict[int, Literal["some", "none"]] = {
     provider_pb2.DiffResponse.DIFF_SOME: "some",
@@ -110,6 +122,22 @@ class ProviderServer(ProviderProcess):
     accept_secrets = False
     accept_resources = False
     _stub: provider_pb2_grpc.ResourceProviderStub | None = None
+
+    def __init__(
+        self,
+        config: Mapping[str, Any] | None = None,
+        env: Mapping[str, str] | None = None,
+        log_path: Path | None = None,
+        *,
+        project: str = DEFAULT_PROJECT,
+        rpc_timeout: float = DEFAULT_RPC_DEADLINE,
+        startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
+        python_args: Sequence[str] = ("-m", "pulumi.dynamic"),
+    ) -> None:
+        """As :class:`ProviderProcess`, with ``rpc_timeout`` (the deadline of an RPC without a timeout of its
+        own) defaulting to :data:`DEFAULT_RPC_DEADLINE`."""
+        super().__init__(config, env, log_path, project=project, rpc_timeout=rpc_timeout,
+                         startup_timeout=startup_timeout, python_args=python_args)
 
     def _handshake(self) -> None:
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
