@@ -20,7 +20,7 @@ from pulumi_openai_run._apis.assistants import ASSISTANTS
 from pulumi_openai_run._apis.responses import RESPONSES
 from pulumi_openai_run._core.client import ConfigError
 from pulumi_openai_run._runs.backend import Api
-from pulumi_openai_run.schema import Failure, Field, is_unknown, one_of
+from pulumi_openai_run.schema import Failure, Field, is_unknown, one_of, shown
 
 APIS: dict[str, Api] = {api.name: api for api in (ASSISTANTS, RESPONSES)}
 """Every API a resource can be on, by its ``api`` input."""
@@ -49,7 +49,7 @@ def default_api(configured: Any) -> Api:
     if isinstance(configured, str) and configured in APIS:
         return APIS[configured]
     allowed = ", ".join(repr(name) for name in APIS)
-    raise ConfigError(f"{CONFIG_KEY} must be one of {allowed}, got {configured!r}: set it with "
+    raise ConfigError(f"{CONFIG_KEY} must be one of {allowed}, got {shown(configured)}: set it with "
                       f"`pulumi config set {CONFIG_KEY} {DEFAULT.name}`, or remove it.")
 
 
@@ -98,13 +98,13 @@ def mismatches(inputs: Mapping[str, Any]) -> list[Failure]:
     if explicit:
         why = f"api is '{explicit.name}'"
     else:
-        why = f"thread_id {inputs['thread_id']!r} is {wanted.thread_noun} of {wanted.title}"
+        why = f"thread_id {shown(inputs['thread_id'])} is {wanted.thread_noun} of {wanted.title}"
     failures: list[Failure] = []
     if explicit and thread_api not in (None, explicit):
         other = thread_api
         assert other is not None
         failures.append(Failure("thread_id", (
-            f"'thread_id' {inputs['thread_id']!r} is {other.thread_noun} of {other.title}, but {why}: "
+            f"'thread_id' {shown(inputs['thread_id'])} is {other.thread_noun} of {other.title}, but {why}: "
             f"use {wanted.thread_noun} id ('{wanted.thread_prefix}...') or set api to '{other.name}'."
         )))
     assistant_api = _api_of(inputs.get("assistant_id"), "assistant_prefix")
@@ -112,7 +112,7 @@ def mismatches(inputs: Mapping[str, Any]) -> list[Failure]:
         assert assistant_api is not None
         shape = f" ('{wanted.assistant_prefix}...')" if wanted.assistant_prefix else ""
         failures.append(Failure("assistant_id", (
-            f"'assistant_id' {inputs['assistant_id']!r} is {assistant_api.assistant_noun} of "
+            f"'assistant_id' {shown(inputs['assistant_id'])} is {assistant_api.assistant_noun} of "
             f"{assistant_api.title}, but {why}: use {wanted.assistant_noun}'s id{shape} on {wanted.title}."
         )))
     return failures
@@ -129,7 +129,7 @@ def retired_ids(inputs: Mapping[str, Any]) -> list[Failure]:
     if not isinstance(assistant_id, str) or not assistant_id.startswith(RETIRED_PROMPT_PREFIX):
         return []
     return [Failure("assistant_id", (
-        f"'assistant_id' {assistant_id!r} is a stored prompt, and OpenAI shut prompt objects down on "
+        f"'assistant_id' {shown(assistant_id)} is a stored prompt, and OpenAI shut prompt objects down on "
         f"{PROMPTS_SHUT_DOWN}: no API runs them any more. Migrate to an Assistant (on the Responses API, an "
         "agent: Assistant(..., model=..., instructions=..., tools=...)) and give its id, or leave assistant_id "
         "out and give the Run model and instructions instead."

@@ -86,7 +86,7 @@ class ObjectKind:
         """Why ``object_id`` or the scope in ``inputs`` cannot go into a URL, or ``None``."""
         problem = schema.an_id(self.id_prefix)(object_id)
         if problem:
-            return f"The {self.noun}'s id {object_id!r} {problem}"
+            return f"The {self.noun}'s id {schema.shown(object_id)} {problem}"
         for name in self.scope:
             value = inputs.get(name)
             if value is None:
@@ -95,7 +95,7 @@ class ObjectKind:
             check = self.by_name[name].validate
             problem = check(value) if check else None
             if problem:
-                return f"The {self.noun}'s {name} {value!r} {problem}"
+                return f"The {self.noun}'s {name} {schema.shown(value)} {problem}"
         return None
 
     def body(self, values: Mapping[str, Any]) -> dict[str, Any]:

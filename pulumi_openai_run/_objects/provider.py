@@ -75,8 +75,8 @@ class ApiObjectProvider(FieldTableProvider):
         if isinstance(given, str) and given in APIS and decided is not None and decided[0].name != given:
             by_ids, value = decided
             return [schema.Failure("api", (
-                f"'api' is {given!r}, but {value!r} is an id of {by_ids.title}: remove api, or use an id of "
-                f"{APIS[given].title}."
+                f"'api' is {schema.shown(given)}, but {schema.shown(value)} is an id of {by_ids.title}: remove api, "
+                f"or use an id of {APIS[given].title}."
             ))]
         return []
 

@@ -81,8 +81,8 @@ class RunProvider(FieldTableProvider):
             alone = " ".join(f"(on {other.title} a run, {other.run_prefix}..., needs no {other.thread_noun[2:]})"
                              for other in APIS.values() if other.run_stands_alone)
             raise ProviderError(
-                f"Cannot read run {id_}: its thread_id is unknown. Import a run with "
-                f"Run.get(name, '{id_}', thread_id='{api.thread_prefix}...') {alone}".rstrip() + "."
+                f"Cannot read run {schema.shown(id_)}: its thread_id is unknown. Import a run with "
+                f"Run.get(name, {schema.shown(id_)}, thread_id='{api.thread_prefix}...') {alone}".rstrip() + "."
             )
         ref = _ref(id_, inputs, api)
         found = self._guarded(lambda: lifecycle.read(self._backend(inputs, id_), ref, props))
