@@ -14,7 +14,7 @@ import re
 import pytest
 
 from pulumi_openai_run.testing import FakeOpenAI, Fault, ProviderError, ProviderServer, RunScript
-from tests.apis import ASSISTANTS, RESPONSES, ApiCase
+from tests.apis import ASSISTANTS, ApiCase
 from tests.engine.conftest import API_KEY, RUN_URN, up
 
 RETRIEVE = {"assistants": r"/threads/[^/]+/runs/run_\w+", "responses": r"/responses/resp_\w+"}
@@ -32,7 +32,8 @@ def said(error: ProviderError) -> str:
 def how_to_stop(api: ApiCase, run_id: str, thread_id: str) -> str:
     if api is ASSISTANTS:
         return f"POST <openai:baseUrl>/threads/{thread_id}/runs/{run_id}/cancel (header OpenAI-Beta: assistants=v2)"
-    return f"POST https://api.openai.com/v1/responses/{run_id}/cancel"
+    return (f"POST https://api.openai.com/v1/responses/{run_id}/cancel "
+            f"(or <openai:baseUrl>/responses/{run_id}/cancel)")
 
 
 def cancels(fake: FakeOpenAI, api: ApiCase, run_id: object, thread_id: str) -> int:
