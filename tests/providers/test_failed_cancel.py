@@ -175,7 +175,7 @@ def test_destroy_whose_cancels_keep_failing(fake: FakeOpenAI, provider: RunProvi
     fake.inject(Fault(method="POST", path=api.cancel, status=500, times=10_000))
     start = fake.now()
     with pytest.raises(ProviderError) as caught:
-        provider.delete(created.id, dict(created.outs))
+        provider.delete(created.id, dict(created.outs or {}))
     message = str(caught.value)
     assert api.run(fake, created.id)["status"] in ("queued", "in_progress")
     assert fake.now() - start <= CANCEL_CEILING + 1e-6
