@@ -129,12 +129,12 @@ def still_running(words: RunWords, failure: str, stopping: StopFailedError,
     and why, that it may still be running, and how to stop it. ``in_stack``: the run is in the stack (a
     destroy), so destroying again retries; a failed create's run is not."""
     run_id, thread_id = stopping.run_id, stopping.thread_id
-    again = (
-        "run `pulumi destroy` again, or stop it by hand" if in_stack
-        else "it is not in the stack (this create failed), so `pulumi destroy` cannot stop it: stop it by hand"
+    then = (
+        ": run `pulumi destroy` again, or stop it by hand" if in_stack
+        else ", and is not in the stack (this create failed), so `pulumi destroy` cannot stop it: stop it by hand"
     )
     message = (
-        f"Stopping {words.run_word} {run_id} failed: {stopping} It may still be running, and billing: {again} "
+        f"Stopping {words.run_word} {run_id} failed: {stopping} It may still be running, and billing{then} "
         f"with {words.how_to_stop(run_id, thread_id)}."
     )
     return RunStillRunningError(f"{failure} {message}" if failure else message, run_id, None)

@@ -62,7 +62,7 @@ def test_an_elapsed_window_then_cancels_that_keep_failing(
         f"elapsed. Raise completion_window")  # what failed first, intact, without claiming a cancel
     assert_says_it_may_still_run(message, api, str(run["id"]), thread,
                                  f"Could not cancel {run_word.lower()} {run['id']}: {SERVER_ERROR}")
-    assert "(HTTP 500)." in message and "it is not in the stack" in message
+    assert "(HTTP 500)." in message and "and is not in the stack (this create failed)" in message
 
 
 def test_a_refused_poll_then_cancels_that_keep_failing(

@@ -76,7 +76,7 @@ def test_a_run_still_cancelling_after_the_cancels_bound(stepped_clock: SteppedCl
         "Run run_1 on thread thread_1 was still in_progress when completion_window (10 s) elapsed. Raise "
         "completion_window, or leave it unset to create the run without waiting. Stopping run run_1 failed: the "
         f"API took the cancel, but after {CANCEL_CEILING:g} s the run is still cancelling. It may still be "
-        "running, and billing: it is not in the stack (this create failed), so `pulumi destroy` cannot stop it: "
+        "running, and billing, and is not in the stack (this create failed), so `pulumi destroy` cannot stop it: "
         "stop it by hand with POST <openai:baseUrl>/threads/thread_1/runs/run_1/cancel (header OpenAI-Beta: "
         "assistants=v2).")
     assert backend.cancels == 1 and stepped_clock.now - start <= 10.0 + CANCEL_CEILING
