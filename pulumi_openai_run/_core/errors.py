@@ -1,9 +1,36 @@
-"""Errors a user sees when a run does not end well. Each names the run, its thread and the fix."""
+"""Errors a user sees when a run does not end well. Each names the run, its thread and the fix, in the words
+of the run's API (a run on a thread, a response on a conversation).
+
+When a create fails after its run exists, the lifecycle stops the run; when that stop fails too, or cannot be
+confirmed, :func:`still_running` adds to the create's own error that the run may still be running and how to
+stop it by hand. This module words every such message; ``_runs/lifecycle.py`` decides when.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, Protocol
+
+
+class RunWords(Protocol):
+    """How an API names its runs and threads, and how to stop a run by hand (an ``Api`` record)."""
+
+    @property
+    def run_word(self) -> str:
+        """``run``, ``response``."""
+
+    @property
+    def thread_word(self) -> str:
+        """``thread``, ``conversation``."""
+
+    def how_to_stop(self, run_id: str, thread_id: str | None) -> str:
+        """The request that cancels the run, e.g. ``POST .../runs/run_1/cancel``."""
+
+
+def run_on(words: RunWords, run_id: str, thread_id: str | None) -> str:
+    """``Run run_1 on thread thread_1``, ``Response resp_1 on conversation conv_1``."""
+    where = f" on {words.thread_word} {thread_id}" if thread_id else ""
+    return f"{words.run_word.capitalize()} {run_id}{where}"
 
 
 class RunError(Exception):
@@ -19,46 +46,57 @@ class RunFailedError(RunError):
     """The run ended failed, expired or cancelled."""
 
     @classmethod
-    def of(cls, run_id: str, thread_id: str, status: str, last_error: Mapping[str, Any] | None) -> RunFailedError:
+    def of(cls, words: RunWords, run_id: str, thread_id: str | None, status: str,
+           last_error: Mapping[str, Any] | None) -> RunFailedError:
         reason = ""
         if last_error:
             code, text = last_error.get("code"), last_error.get("message")
             text = str(text or "").rstrip(".")
             reason = f": {code}: {text}" if code else f": {text}"
         hint = {
-            "expired": " The API expires a run that is not done within 10 minutes.",
+            "expired": f" The API expires a {words.run_word} that is not done within 10 minutes.",
             "cancelled": " Someone or something cancelled it outside this stack.",
         }.get(status, "")
-        return cls(f"Run {run_id} on thread {thread_id} ended {status}{reason}.{hint}", run_id, status)
+        return cls(f"{run_on(words, run_id, thread_id)} ended {status}{reason}.{hint}", run_id, status)
 
 
 class RunWindowElapsedError(RunError):
-    """The completion_window passed first; the run was cancelled."""
+    """The completion_window passed first; the run was cancelled (unless ``cancelled`` is false: stopping it
+    failed, which :func:`still_running` then adds)."""
 
     @classmethod
-    def of(cls, run_id: str, thread_id: str, window: float, status: str) -> RunWindowElapsedError:
+    def of(cls, words: RunWords, run_id: str, thread_id: str | None, window: float, status: str,
+           cancelled: bool = True) -> RunWindowElapsedError:
+        so = ", so it was cancelled" if cancelled else ""
         return cls(
-            f"Run {run_id} on thread {thread_id} was still {status} when completion_window "
-            f"({window:g} s) elapsed, so it was cancelled. Raise completion_window, or leave it unset "
-            "to create the run without waiting.",
+            f"{run_on(words, run_id, thread_id)} was still {status} when completion_window "
+            f"({window:g} s) elapsed{so}. Raise completion_window, or leave it unset "
+            f"to create the {words.run_word} without waiting.",
             run_id,
             status,
         )
+
+
+Ending = Literal["cancelled", "ended", "running"]
+"""What became of a run that requires action: cancelled; ended by itself (a response that called functions
+has completed); or still running, since stopping it failed (:func:`still_running` says so)."""
 
 
 class RunRequiresActionError(RunError):
     """The run called function tools that nobody answers; it was cancelled if it still waited."""
 
     @classmethod
-    def of(cls, run_id: str, thread_id: str, window: float | None, functions: list[str],
-           cancelled: bool = True) -> RunRequiresActionError:
+    def of(cls, words: RunWords, run_id: str, thread_id: str | None, window: float | None, functions: list[str],
+           ending: Ending = "cancelled") -> RunRequiresActionError:
         names = ", ".join(functions) or "a function tool"
         within = f" within completion_window ({window:g} s)" if window is not None else ""
-        ending = "so the run was cancelled" if cancelled else "so its answer is incomplete (it has ended)"
+        so = {"cancelled": f", so the {words.run_word} was cancelled",
+              "ended": ", so its answer is incomplete (it has ended)",
+              "running": ""}[ending]
         return cls(
-            f"Run {run_id} on thread {thread_id} requires action{within}: it called {names}, and a "
-            f"Pulumi stack cannot answer tool calls, {ending}. Remove function tools "
-            "from the run, or answer them outside Pulumi.",
+            f"{run_on(words, run_id, thread_id)} requires action{within}: it called {names}, and a "
+            f"Pulumi stack cannot answer tool calls{so}. Remove function tools "
+            f"from the {words.run_word}, or answer them outside Pulumi.",
             run_id,
             "requires_action",
         )
@@ -66,3 +104,37 @@ class RunRequiresActionError(RunError):
 
 class ApiError(Exception):
     """The API refused a request; the message is the API's own, with the call that failed."""
+
+
+class StopFailedError(ApiError):
+    """Stopping a run failed: the cancel failed, or the API took it but the run was not seen to stop.
+
+    The message is why (the cancel's own error, or what the last look saw); :func:`still_running` words what
+    the user reads."""
+
+    def __init__(self, why: str, run_id: str, thread_id: str | None) -> None:
+        super().__init__(why)
+        self.run_id = run_id
+        self.thread_id = thread_id
+
+
+class RunStillRunningError(RunError):
+    """Something failed, and stopping the run then failed too: it may still be running and billing."""
+
+
+def still_running(words: RunWords, failure: str, stopping: StopFailedError,
+                  in_stack: bool) -> RunStillRunningError:
+    """The one error for "``failure``, and then stopping the run failed": what failed first (``failure``,
+    intact; empty when stopping was all there was to do, as in a destroy), then that stopping the run failed
+    and why, that it may still be running, and how to stop it. ``in_stack``: the run is in the stack (a
+    destroy), so destroying again retries; a failed create's run is not."""
+    run_id, thread_id = stopping.run_id, stopping.thread_id
+    then = (
+        ": run `pulumi destroy` again, or stop it by hand" if in_stack
+        else ", and is not in the stack (this create failed), so `pulumi destroy` cannot stop it: stop it by hand"
+    )
+    message = (
+        f"Stopping {words.run_word} {run_id} failed: {stopping} It may still be running, and billing{then} "
+        f"with {words.how_to_stop(run_id, thread_id)}."
+    )
+    return RunStillRunningError(f"{failure} {message}" if failure else message, run_id, None)

@@ -112,6 +112,8 @@ class Earlier:
 class RunBackend(Protocol):
     """One API's calls for a Run. Every method honours ``deadline`` (each request's timeout included)."""
 
+    api: Api
+    """The API it calls: its words (run or response, thread or conversation) and how to stop a run by hand."""
     active: frozenset[str]
     """Statuses in which the run still runs (and bills)."""
     succeeded: frozenset[str]
@@ -157,8 +159,13 @@ class Api:
     assistant_prefix: str
     """The prefix of its assistants' ids, or ``""`` where they have none to go by (agents)."""
     run_prefix: str
+    run_noun: str
+    """``a run``, ``a response``: what the API calls a run."""
     thread_noun: str
     assistant_noun: str
+    stop_by_hand: str
+    """The request that cancels a run, for a user to send when the provider could not: a template of
+    ``{run_id}`` and ``{thread_id}``."""
     metadata_in_place: bool
     """Whether a metadata change updates the run in place (else it replaces the run)."""
     finished: frozenset[str]
@@ -170,6 +177,17 @@ class Api:
     backend_class: str
     """Where the backend is, ``module:Class``; imported only when a run is created, read or deleted (it
     imports ``openai``), so that check and diff stay light."""
+
+    @property
+    def run_word(self) -> str:
+        return self.run_noun.split(" ", 1)[-1]
+
+    @property
+    def thread_word(self) -> str:
+        return self.thread_noun.split(" ", 1)[-1]
+
+    def how_to_stop(self, run_id: str, thread_id: str | None) -> str:
+        return self.stop_by_hand.format(run_id=run_id, thread_id=thread_id or "<thread_id>")
 
     def backend(self, client: OpenAI) -> RunBackend:
         module, _, name = self.backend_class.partition(":")

@@ -3,17 +3,30 @@
 create: start the run, wait as :class:`~pulumi_openai_run._runs.fields.Waiting` says, succeed on
 completed/incomplete, fail on failed/expired/cancelled; cancel first on requires_action, on an elapsed
 window and on any error after the run exists, so that nothing a failed ``pulumi up`` started keeps
-running and billing.
+running and billing. When that cancel fails too, or cannot be confirmed, the one error raised says both,
+and how to stop the run by hand (:func:`_stop_after`, the one place that composes them; the words are
+``_core/errors.py``'s and the run's API's).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
-from pulumi_openai_run._core.errors import ApiError, RunFailedError, RunRequiresActionError, RunWindowElapsedError
+from pulumi_openai_run._core.errors import (
+    ApiError,
+    Ending,
+    RunError,
+    RunFailedError,
+    RunRequiresActionError,
+    RunWindowElapsedError,
+    StopFailedError,
+    run_on,
+    still_running,
+)
 from pulumi_openai_run._core.waiting import (
     CANCEL_CEILING,
     LAST_LOOK_CEILING,
@@ -36,15 +49,16 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
     """Start a run (or adopt the one an interrupted earlier attempt at this create started) and, when
     asked to wait, see it through. Returns the run and what it did."""
     waiting = Waiting.of(inputs)
+    window = waiting.window
     deadline = Deadline(waiting.create_budget)
     journal = journal if journal is not None else Journal()
     thread_id = inputs["thread_id"]
-    attempt = Create(inputs, marker, waiting.window, lambda run_id: journal.record(marker, api, run_id, thread_id))
+    attempt = Create(inputs, marker, window, lambda run_id: journal.record(marker, api, run_id, thread_id))
     try:
         view = _adopted(backend, attempt, journal, deadline)
         if view is None:
             view = backend.follow(attempt, deadline) if waiting.follow_stream else backend.start(attempt, deadline)
-        if waiting.window is None:
+        if window is None:
             _stop_duplicates(backend, attempt, view)
             return view, RunDetails()
         ref = RunRef(view.id, thread_id)
@@ -53,16 +67,20 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
                 view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
                                   seen=Polled(done=False, poll_after=view.poll_after))
             _stop_duplicates(backend, attempt, view)
-            return view, _conclude(backend, ref, view, waiting.window)
+            return view, _conclude(backend, ref, view, window)
         except WindowElapsed as elapsed:
             status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
-            stop(backend, ref, probably_active=True)
-            raise RunWindowElapsedError.of(view.id, thread_id, waiting.window, status) from None
-        except (RunFailedError, RunRequiresActionError):
+            raise _stop_after(backend, ref, lambda cancelled: RunWindowElapsedError.of(
+                backend.api, ref.run_id, ref.thread_id, window, status, cancelled=cancelled)) from None
+        except RunError:  # concluded: the run ended by itself, or _conclude stopped it and said how that went
             raise
-        except BaseException:
-            with contextlib.suppress(Exception):  # the original error is the one to report
+        except Exception as error:  # any other error after the run exists (a lost network, an API error)
+            raise _stop_after(backend, ref, partial(_and_stopped, backend, ref, error)) from error
+        except BaseException as interrupted:  # Ctrl-C, an exit: stop the run all the same, and let it through
+            try:
                 stop(backend, ref, probably_active=True)
+            except StopFailedError as failed:
+                _note(interrupted, str(still_running(backend.api, "", failed, in_stack=False)))
             raise
     finally:
         # the create is over: the engine's state records its run, or the run was stopped (or reported)
@@ -83,18 +101,18 @@ def _adopted(backend: RunBackend, attempt: Create, journal: Journal, deadline: D
     thread_id = attempt.inputs["thread_id"]
     for stray in earlier.strays:
         if stray.status in backend.active:
-            stop(backend, RunRef(stray.id, thread_id), probably_active=True)
-            _log.warning("Cancelled run %s on %s: an interrupted `pulumi up` started it for this resource "
-                         "with other inputs, and no state records it.", stray.id, thread_id)
+            _stop_unrecorded(backend, thread_id, stray, (
+                "an interrupted `pulumi up` started it for this resource with other inputs, and no state "
+                "records it"))
     usable = [view for view in earlier.mine if view.status in backend.active or view.status in ADOPTABLE_ENDINGS]
     if not usable:
         return None
     chosen, *others = sorted(usable, key=_progress, reverse=True)
     for other in others:
         _stop_duplicate(backend, thread_id, other, chosen)
-    _log.warning("Adopted run %s on %s (%s): an interrupted `pulumi up` started it for this resource with "
-                 "these inputs, so it is recorded instead of starting a second one.", chosen.id, thread_id,
-                 chosen.status)
+    _log.warning("Adopted %s %s on %s %s (%s): an interrupted `pulumi up` started it for this resource with "
+                 "these inputs, so it is recorded instead of starting a second one.", backend.api.run_word,
+                 chosen.id, backend.api.thread_word, thread_id, chosen.status)
     attempt.on_named(chosen.id)
     return chosen
 
@@ -112,12 +130,25 @@ def _stop_duplicates(backend: RunBackend, attempt: Create, kept: RunView) -> Non
 
 
 def _stop_duplicate(backend: RunBackend, thread_id: str, duplicate: RunView, kept: RunView) -> None:
+    why = (f"it duplicates {kept.id}, which is the one recorded (a request whose answer was lost was "
+           "processed after all)")
     if duplicate.status in backend.active:
-        stop(backend, RunRef(duplicate.id, thread_id), probably_active=True)
-    _log.warning("Run %s on %s duplicates run %s (a request whose answer was lost was processed after all); "
-                 "%s, and %s is the one recorded.", duplicate.id, thread_id, kept.id,
-                 "it was cancelled" if duplicate.status in backend.active else f"it had already {duplicate.status}",
-                 kept.id)
+        _stop_unrecorded(backend, thread_id, duplicate, why)
+    else:
+        _log.warning("%s %s on %s %s had already %s: %s.", backend.api.run_word.capitalize(), duplicate.id,
+                     backend.api.thread_word, thread_id, duplicate.status, why)
+
+
+def _stop_unrecorded(backend: RunBackend, thread_id: str, view: RunView, why: str) -> None:
+    """Stop a run no state records, and say so; a stop that fails is said too (the create goes on)."""
+    try:
+        stop(backend, RunRef(view.id, thread_id), probably_active=True)
+    except StopFailedError as failed:
+        _log.warning("Could not cancel %s %s on %s %s (%s): %s", backend.api.run_word, view.id,
+                     backend.api.thread_word, thread_id, why, still_running(backend.api, "", failed, in_stack=False))
+        return
+    _log.warning("Cancelled %s %s on %s %s: %s.", backend.api.run_word, view.id, backend.api.thread_word,
+                 thread_id, why)
 
 
 def _progress(view: RunView) -> tuple[bool, bool]:
@@ -143,43 +174,82 @@ def update_metadata(backend: RunBackend, ref: RunRef, props: Mapping[str, Any],
 
 
 def destroy(backend: RunBackend, ref: RunRef) -> None:
-    """Stop the run if it still runs, then delete what the API stores of it."""
-    stop(backend, ref)
+    """Stop the run if it still runs, then delete what the API stores of it. A stop that fails says the run
+    may still be running, and how to stop it (it stays in the stack: destroying again retries)."""
+    try:
+        stop(backend, ref)
+    except StopFailedError as failed:
+        raise still_running(backend.api, "", failed, in_stack=True) from None
     backend.delete_stored(ref, Deadline(TRANSIENT_RETRY_CEILING))
 
 
-def stop(backend: RunBackend, ref: RunRef, probably_active: bool = False) -> None:
-    """Cancel the run if it still runs, and wait until the server reports it stopped.
+def stop(backend: RunBackend, ref: RunRef, probably_active: bool = False) -> RunView | None:
+    """Cancel the run if it still runs, and wait until the server reports it stopped; returns the run as last
+    seen (``None``: gone). Raises :class:`StopFailedError` when it may still be running: the look before the
+    cancel or the cancel failed (after the Caller's retries), or the API took the cancel but the run was not
+    seen to stop within :data:`CANCEL_CEILING`.
 
     ``probably_active``: skip the look before the cancel (a create that failed half-way knows its run
     may be running, and should not depend on one more successful GET to stop it).
     """
     deadline = Deadline(CANCEL_CEILING)
-    if not probably_active:
-        view = backend.get(ref, deadline)
-        if view is None or view.status not in backend.active:
-            return
-        if view.status == "cancelling":
-            return _await_stopped(backend, ref, deadline)
-    cancelled = backend.cancel(ref, deadline)
+    try:
+        if not probably_active:
+            view = backend.get(ref, deadline)
+            if view is None or view.status not in backend.active:
+                return view
+            if view.status == "cancelling":
+                return _await_stopped(backend, ref, deadline)
+        cancelled = backend.cancel(ref, deadline)
+    except Exception as error:
+        raise StopFailedError(str(error), ref.run_id, ref.thread_id) from error
     if cancelled is not None and cancelled.status in backend.active:
-        _await_stopped(backend, ref, deadline)
+        return _await_stopped(backend, ref, deadline)
+    return cancelled
 
 
-def _await_stopped(backend: RunBackend, ref: RunRef, deadline: Deadline) -> None:
+def _await_stopped(backend: RunBackend, ref: RunRef, deadline: Deadline) -> RunView | None:
     def poll() -> tuple[RunView | None, Polled]:
         now = backend.get(ref, deadline)
         return now, Polled(done=now is None or now.status not in backend.active,
                            poll_after=now.poll_after if now else None)
 
     try:
-        poll_until(poll, deadline, seen=Polled(done=False))  # the cancel's answer was the first look
+        return poll_until(poll, deadline, seen=Polled(done=False))  # the cancel's answer was the first look
     except WindowElapsed as elapsed:
         status = elapsed.last.status if isinstance(elapsed.last, RunView) else "unknown"
-        raise ApiError(
-            f"Asked the API to cancel run {ref.run_id} on thread {ref.thread_id}, but after "
-            f"{CANCEL_CEILING:g} s it is still {status}. Check it, and cancel it by hand if needed."
-        ) from None
+        raise StopFailedError(
+            f"the API took the cancel, but after {CANCEL_CEILING:g} s the {backend.api.run_word} is still "
+            f"{status}.", ref.run_id, ref.thread_id) from None
+    except Exception as error:
+        raise StopFailedError(f"the API took the cancel, but could not confirm that it stopped: {error}",
+                              ref.run_id, ref.thread_id) from error
+
+
+def _stop_after(backend: RunBackend, ref: RunRef, failure: Callable[[bool], Exception]) -> Exception:
+    """The one rule for a create that fails after its run exists: stop the run, then return the error to
+    raise. ``failure(cancelled)`` is what failed, worded for whether the run was stopped; if stopping failed,
+    or was not confirmed, the error goes on to say so, that the run may still be running, and how to stop it."""
+    try:
+        stop(backend, ref, probably_active=True)
+    except StopFailedError as failed:
+        return still_running(backend.api, str(failure(False)), failed, in_stack=False)
+    return failure(True)
+
+
+def _and_stopped(backend: RunBackend, ref: RunRef, error: Exception, cancelled: bool) -> Exception:
+    """An error after the run exists, saying that the run was cancelled (when it was)."""
+    if not cancelled:
+        return error
+    return ApiError(f"{str(error).rstrip()} {run_on(backend.api, ref.run_id, ref.thread_id)} was cancelled, "
+                    "so nothing keeps running.")
+
+
+def _note(error: BaseException, note: str) -> None:
+    """Add ``note`` to the traceback of ``error`` (Python 3.11 on; older ones have nowhere to put it)."""
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:
+        add_note(note)
 
 
 def _settled(backend: RunBackend, view: RunView) -> bool:
@@ -189,7 +259,7 @@ def _settled(backend: RunBackend, view: RunView) -> bool:
 def _poll(backend: RunBackend, ref: RunRef, deadline: Deadline) -> tuple[RunView, Polled]:
     view = backend.get(ref, deadline)
     if view is None:
-        raise ApiError(f"Run {ref.run_id} on thread {ref.thread_id} disappeared while it was awaited.")
+        raise ApiError(f"{run_on(backend.api, ref.run_id, ref.thread_id)} disappeared while it was awaited.")
     return view, Polled(done=_settled(backend, view), poll_after=view.poll_after)
 
 
@@ -203,12 +273,14 @@ def _conclude(backend: RunBackend, ref: RunRef, view: RunView, window: float) ->
             # `pulumi up` would run it again. Record it; the next refresh reads its steps and reply.
             return RunDetails()
     if view.status == "requires_action":
-        waiting_for_answer = view.status in backend.active  # a Response that called functions has ended
-        if waiting_for_answer:
-            stop(backend, ref, probably_active=True)
-        raise RunRequiresActionError.of(view.id, str(ref.thread_id), window, view.pending_functions,
-                                        cancelled=waiting_for_answer)
-    raise RunFailedError.of(view.id, str(ref.thread_id), view.status, view.outputs.get("last_error"))
+        def requires_action(ending: Ending) -> RunRequiresActionError:
+            return RunRequiresActionError.of(backend.api, view.id, ref.thread_id, window, view.pending_functions,
+                                             ending)
+
+        if view.status not in backend.active:  # a Response that called functions has ended
+            raise requires_action("ended")
+        raise _stop_after(backend, ref, lambda cancelled: requires_action("cancelled" if cancelled else "running"))
+    raise RunFailedError.of(backend.api, view.id, ref.thread_id, view.status, view.outputs.get("last_error"))
 
 
 def _details(backend: RunBackend, ref: RunRef, view: RunView, props: Mapping[str, Any],

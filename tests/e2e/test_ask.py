@@ -87,4 +87,5 @@ def test_the_offline_up_command_takes_the_project_dir(api: str | None, capsys: p
     assert '"status": "completed"' in out and '"reply": "Hello from the fake assistant (offline up)."' in out
     assert offline_up([str(ASK), "--run-seconds", "0.1", "--outcome", "failed", *api_flag(api)]) == 1
     err = capsys.readouterr().err
-    assert f"error: pulumi-python:dynamic/openai:Run answer: Run {ids['Run'][1:]}" in err  # names the resource
+    noun = "Run" if api == "assistants" else "Response"  # in the API's words
+    assert f"error: pulumi-python:dynamic/openai:Run answer: {noun} {ids['Run'][1:]}" in err  # names the resource

@@ -165,7 +165,8 @@ def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[s
     assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--outcome", "failed", *api_flag(api)]) == 1
     err = capsys.readouterr().err
     run_prefix = CREATED_IDS[played]["Run"][1:]
-    assert f"error: pulumi-python:dynamic/openai:Run summary: Run {run_prefix}" in err  # names the resource
+    noun = "Run" if played == "assistants" else "Response"  # in the API's words
+    assert f"error: pulumi-python:dynamic/openai:Run summary: {noun} {run_prefix}" in err  # names the resource
     assert "ended failed: server_error: The fake model failed." in err
     assert "Traceback" not in err
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import openai
 
-from pulumi_openai_run._apis.assistants import mapping
+from pulumi_openai_run._apis.assistants import ASSISTANTS, mapping
 from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
@@ -91,6 +91,7 @@ def _thread(ref: RunRef) -> str:
 class AssistantsBackend:
     """Runs on the Assistants v2 API (``/threads/{thread_id}/runs``)."""
 
+    api = ASSISTANTS
     active = mapping.ACTIVE
     succeeded = mapping.SUCCEEDED
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 
-from pulumi_openai_run._apis.responses import mapping
+from pulumi_openai_run._apis.responses import RESPONSES, mapping
 from pulumi_openai_run._core.calls import Caller, describe, follow_events, is_transient, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
@@ -79,6 +79,7 @@ def _view(response: Mapping[str, Any], hint: float | None = None) -> RunView:
 class ResponsesBackend:
     """Runs on the Responses API (``/responses``), on a conversation (``/conversations``)."""
 
+    api = RESPONSES
     active = mapping.ACTIVE
     succeeded = mapping.SUCCEEDED
 
