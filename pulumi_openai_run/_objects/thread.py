@@ -195,7 +195,7 @@ THREAD = ObjectKind(
     outputs=lambda api_object: common_outputs(api_object, "thread"),
     server_values=thread_values,
     to_api={"messages": messages_to_api, "metadata": dict, "tool_resources": tool_resources_to_api},
-    lost_create="repeat",  # there is no list endpoint for threads; a stray empty thread costs nothing
+    lost_create="repeat",  # no list endpoint: sent again; a stray holds the initial messages
     import_hint="Thread.get(name, 'thread_...')",
 )
 
