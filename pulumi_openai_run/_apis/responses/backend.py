@@ -32,9 +32,10 @@ find the response (the marker ``pulumi_create_token`` is still in its metadata, 
 dashboard's logs); with no id it cannot cancel it, and says so. A request processed so late that it ran
 after ours had ended leaves items newer than ours in the conversation: the create's last look logs it.
 
-A busy conversation (``conversation_locked`` without an unknown outcome) is waited for on a poll's
-schedule: on the status of the response holding it when this process knows it, else asking again about
-once a second, for the completion_window or 10 minutes. Transient errors of a create without a window are
+A busy conversation (``conversation_locked`` without an unknown outcome) is waited for, not retried on
+the error backoff: when this process knows the response holding it, by following that response's event
+stream to its end (or polling its status), else by asking again on a poll's schedule (about once a
+second), for the completion_window or 10 minutes. Transient errors of a create without a window are
 retried for 120 s.
 """
 
@@ -241,9 +242,10 @@ class ResponsesBackend:
 
         * Transient errors are retried within the window, or for ``TRANSIENT_RETRY_CEILING`` without one.
         * A busy conversation (``conversation_locked``, which does not say which response holds it) is waited
-          for on a poll's schedule, not the error backoff: on the holder's own status when this process knows
-          it (a response it started, or one an earlier attempt journaled), else by asking again about once a
-          second; within the window, or ``BUSY_THREAD_CEILING`` without one.
+          for, not retried on the error backoff: to the end of the holder when this process knows it (a
+          response it started, or one an earlier attempt journaled: its event stream, or its status), else by
+          asking again on a poll's schedule (about once a second); within the window, or
+          ``BUSY_THREAD_CEILING`` without one.
         """
         conversation = create.inputs["thread_id"]
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
@@ -288,40 +290,69 @@ class ResponsesBackend:
 
         ceiling = TRANSIENT_RETRY_CEILING if create.window is None else None
         busy = deadline if create.window is not None else deadline.capped(BUSY_THREAD_CEILING)
-        waits = 0
+        waits, said = 0, "it is locked"
         while True:
-            try:
-                return self._call(attempt, deadline, "create a response", ceiling=ceiling)
-            except LostCreateError:
-                raise
-            except ApiError as error:
-                if not is_locked(error.__cause__):
-                    raise
-                said = _said(error.__cause__)
+            self._await_holder(conversation, busy)  # a response this process knows holds it: to its end
             if busy.expired():
                 raise ApiError(
                     f"Could not create a response: conversation {conversation} was still busy with another "
                     f"response ({said}) when the time to wait for it ran out (the completion_window, or "
                     f"{BUSY_THREAD_CEILING / 60:g} minutes without one). Nothing was created."
                 )
-            waits += 1
-            if not self._await_holder(conversation, busy):
-                pause(poll_interval(waits, busy.elapsed(), None), busy)
+            # this process's creates on one conversation take turns, so that when a response ends the next
+            # create is sent once, not by every waiter at the same moment (all but one refused)
+            turn = _HOLDERS.turn(conversation)
+            if not turn.acquire(timeout=min(busy.remaining(), threading.TIMEOUT_MAX)):
+                continue
+            try:
+                if _HOLDERS.on(conversation):
+                    continue  # a create that had the turn started one: wait for it
+                try:
+                    return self._call(attempt, deadline, "create a response", ceiling=ceiling)
+                except LostCreateError:
+                    raise
+                except ApiError as error:
+                    if not is_locked(error.__cause__):
+                        raise
+                    said = _said(error.__cause__)
+            finally:
+                turn.release()
+            waits += 1  # held by a response this process does not know: ask again on a poll's schedule
+            pause(poll_interval(waits, busy.elapsed(), None), busy)
 
     def _await_holder(self, conversation: str, busy: Deadline) -> bool:
         """Wait for the end of a response known to hold ``conversation`` (one this process started or an
         earlier attempt journaled); false when none is known to be active."""
         for response_id in _HOLDERS.on(conversation):
             ref = RunRef(response_id, conversation)
-            view = self.get(ref, busy)
+            try:
+                view = self.get(ref, busy)
+            except ApiError:  # not ours to fail on: ask again blind instead
+                view = None
             if view is not None and view.status in self.active:
-                with contextlib.suppress(WindowElapsed):
-                    poll_until(partial(self._ended, ref, busy), busy,
-                               seen=Polled(done=False, poll_after=view.poll_after))
+                if not self._watched_to_the_end(view, busy):
+                    with contextlib.suppress(WindowElapsed):
+                        poll_until(partial(self._ended, ref, busy), busy,
+                                   seen=Polled(done=False, poll_after=view.poll_after))
                 _HOLDERS.drop(conversation, response_id)
                 return True
             _HOLDERS.drop(conversation, response_id)
         return False
+
+    def _watched_to_the_end(self, view: RunView, deadline: Deadline) -> bool:
+        """Follow the event stream of the response holding the conversation until it ends, so that the wait
+        ends within milliseconds of it rather than at the next poll; false when the server does not stream
+        it to its end (then it is polled)."""
+        followed = _Followed(lambda response_id: None)
+        followed.view = view
+        try:
+            stream = self._call(partial(self._reopen, view.id, None), deadline,
+                                f"follow the event stream of response {view.id}")
+        except ApiError:
+            return False
+        self._consume(stream, deadline, followed)
+        self._resume(followed, deadline)
+        return followed.view is not None and followed.view.status not in self.active
 
     def _ended(self, ref: RunRef, deadline: Deadline) -> tuple[None, Polled]:
         now = self.get(ref, deadline)
@@ -498,6 +529,12 @@ class _Holders:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._on: dict[str, list[str]] = {}
+        self._turns: dict[str, threading.Lock] = {}
+
+    def turn(self, conversation: str) -> threading.Lock:
+        """The lock this process's creates on ``conversation`` take in turn (held for a create request)."""
+        with self._lock:
+            return self._turns.setdefault(conversation, threading.Lock())
 
     def note(self, conversation: str, response_id: str) -> None:
         with self._lock:
