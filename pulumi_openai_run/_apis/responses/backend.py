@@ -33,10 +33,10 @@ dashboard's logs); with no id it cannot cancel it, and says so. A request proces
 after ours had ended leaves items newer than ours in the conversation: the create's last look logs it.
 
 A busy conversation (``conversation_locked`` without an unknown outcome) is waited for, not retried on
-the error backoff: when this process knows the response holding it, by following that response's event
-stream to its end (or polling its status), else by asking again on a poll's schedule (about once a
-second), for the completion_window or 10 minutes. Transient errors of a create without a window are
-retried for 120 s.
+the error backoff: when this process knows the response holding it, by polling that response's status
+until it ends (this process's creates on one conversation take turns), else by asking again on a poll's
+schedule (about once a second), for the completion_window or 10 minutes. Transient errors of a create
+without a window are retried for 120 s.
 """
 
 from __future__ import annotations
@@ -243,9 +243,9 @@ class ResponsesBackend:
         * Transient errors are retried within the window, or for ``TRANSIENT_RETRY_CEILING`` without one.
         * A busy conversation (``conversation_locked``, which does not say which response holds it) is waited
           for, not retried on the error backoff: to the end of the holder when this process knows it (a
-          response it started, or one an earlier attempt journaled: its event stream, or its status), else by
-          asking again on a poll's schedule (about once a second); within the window, or
-          ``BUSY_THREAD_CEILING`` without one.
+          response it started, or one an earlier attempt journaled: its status is polled), else by asking
+          again on a poll's schedule (about once a second); within the window, or ``BUSY_THREAD_CEILING``
+          without one.
         """
         conversation = create.inputs["thread_id"]
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
@@ -290,9 +290,10 @@ class ResponsesBackend:
 
         ceiling = TRANSIENT_RETRY_CEILING if create.window is None else None
         busy = deadline if create.window is not None else deadline.capped(BUSY_THREAD_CEILING)
-        waits, said = 0, "it is locked"
+        waits, said = 0, ""
         while True:
-            self._await_holder(conversation, busy)  # a response this process knows holds it: to its end
+            if said:  # refused as locked: a response this process knows holds it? then to its end
+                self._await_holder(conversation, busy)
             if busy.expired():
                 raise ApiError(
                     f"Could not create a response: conversation {conversation} was still busy with another "
@@ -305,7 +306,7 @@ class ResponsesBackend:
             if not turn.acquire(timeout=min(busy.remaining(), threading.TIMEOUT_MAX)):
                 continue
             try:
-                if _HOLDERS.on(conversation):
+                if said and _HOLDERS.on(conversation):
                     continue  # a create that had the turn started one: wait for it
                 try:
                     return self._call(attempt, deadline, "create a response", ceiling=ceiling)
@@ -330,29 +331,13 @@ class ResponsesBackend:
             except ApiError:  # not ours to fail on: ask again blind instead
                 view = None
             if view is not None and view.status in self.active:
-                if not self._watched_to_the_end(view, busy):
-                    with contextlib.suppress(WindowElapsed):
-                        poll_until(partial(self._ended, ref, busy), busy,
-                                   seen=Polled(done=False, poll_after=view.poll_after))
+                with contextlib.suppress(WindowElapsed):
+                    poll_until(partial(self._ended, ref, busy), busy,
+                               seen=Polled(done=False, poll_after=view.poll_after))
                 _HOLDERS.drop(conversation, response_id)
                 return True
             _HOLDERS.drop(conversation, response_id)
         return False
-
-    def _watched_to_the_end(self, view: RunView, deadline: Deadline) -> bool:
-        """Follow the event stream of the response holding the conversation until it ends, so that the wait
-        ends within milliseconds of it rather than at the next poll; false when the server does not stream
-        it to its end (then it is polled)."""
-        followed = _Followed(lambda response_id: None)
-        followed.view = view
-        try:
-            stream = self._call(partial(self._reopen, view.id, None), deadline,
-                                f"follow the event stream of response {view.id}")
-        except ApiError:
-            return False
-        self._consume(stream, deadline, followed)
-        self._resume(followed, deadline)
-        return followed.view is not None and followed.view.status not in self.active
 
     def _ended(self, ref: RunRef, deadline: Deadline) -> tuple[None, Polled]:
         now = self.get(ref, deadline)
