@@ -186,7 +186,8 @@ def refused_and_made(fake: FakeOpenAI, api: ApiCase, thread: str) -> int:
 
 def test_a_create_on_a_busy_thread_starts_as_soon_as_the_run_holding_it_ends(
         fake: FakeOpenAI, api: ApiCase, journal: Path, news: dict[str, Any]) -> None:
-    fake.script_runs(RunScript(queued_for=0.05, duration=2.5), RunScript(queued_for=0.05, duration=0.2))
+    # the holder runs 4 s: retried on the error backoff (0.5 s doubling), a waiting create is refused 4 times
+    fake.script_runs(RunScript(queued_for=0.05, duration=4.0), RunScript(queued_for=0.05, duration=0.2))
     thread = news["thread_id"]
     with server(fake, journal) as engine:
         first_inputs = engine.check(RUN_URN, {}, news).inputs

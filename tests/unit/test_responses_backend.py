@@ -13,6 +13,7 @@ import openai
 import pytest
 
 from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend, _view
+from pulumi_openai_run._core import waiting
 from pulumi_openai_run._core.waiting import Deadline
 from pulumi_openai_run._runs.backend import Create
 from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs
@@ -223,3 +224,32 @@ def test_a_late_twin_after_an_unknown_outcome_is_reported(caplog: pytest.LogCapt
         backend.earlier(create, (), Deadline(30))
     [record] = caplog.records
     assert "resp_1" in record.getMessage() and create.marker.token in record.getMessage()
+
+
+def locked() -> openai.BadRequestError:
+    message = "Another process is currently operating on this conversation. Please retry in a few seconds."
+    body = {"message": message, "code": "conversation_locked", "param": "conversation"}
+    response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/responses"),
+                               json={"error": body})
+    return openai.BadRequestError(message, response=response, body=body)
+
+
+def test_a_conversation_locked_by_an_unknown_response_is_asked_again_on_a_polls_schedule(
+        stepped_clock: Any) -> None:
+    """No backoff doubling to 20 s: about once a second, so the create starts soon after the holder ends."""
+    stub = Stub(Stream([event("response.created", 0, "queued")]))
+    plain, refusals = stub.create, [locked() for _ in range(12)]
+
+    def busy(**params: Any) -> Any:
+        if refusals:
+            stub.sent.append(params)
+            raise refusals.pop()
+        return plain(**params)
+
+    stub.create = busy  # type: ignore[method-assign]
+    create = Create({**INPUTS, "thread_id": "conv_unknown_holder"}, marker_for(RUN_FIELDS, INPUTS), window=None)
+    assert stub.backend().start(create, Deadline(None)).id == "resp_1"
+    assert len(stub.sent) == 13  # twelve refusals, then the create
+    # the poll's schedule: 0.75 s, then once a second for 10 s, then slowly longer (never the backoff's 20 s)
+    assert stepped_clock.sleeps[:10] == [0.75] + [1.0] * 9 and max(stepped_clock.sleeps) <= waiting.MAX_POLL
+    assert sum(stepped_clock.sleeps) < 14.0
