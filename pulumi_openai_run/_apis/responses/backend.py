@@ -318,8 +318,9 @@ class ResponsesBackend:
                     said = _said(error.__cause__)
             finally:
                 turn.release()
-            waits += 1  # held by a response this process does not know: ask again on a poll's schedule
-            pause(poll_interval(waits, busy.elapsed(), None), busy)
+            if not _HOLDERS.on(conversation):  # held by a response this process does not know: ask again
+                waits += 1  # on a poll's schedule
+                pause(poll_interval(waits, busy.elapsed(), None), busy)
 
     def _await_holder(self, conversation: str, busy: Deadline) -> bool:
         """Wait for the end of a response known to hold ``conversation`` (one this process started or an
