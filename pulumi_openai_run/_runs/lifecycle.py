@@ -130,25 +130,35 @@ def _stop_duplicates(backend: RunBackend, attempt: Create, kept: RunView) -> Non
 
 
 def _stop_duplicate(backend: RunBackend, thread_id: str, duplicate: RunView, kept: RunView) -> None:
-    why = (f"it duplicates {kept.id}, which is the one recorded (a request whose answer was lost was "
-           "processed after all)")
-    if duplicate.status in backend.active:
-        _stop_unrecorded(backend, thread_id, duplicate, why)
-    else:
-        _log.warning("%s %s on %s %s had already %s: %s.", backend.api.run_word.capitalize(), duplicate.id,
-                     backend.api.thread_word, thread_id, duplicate.status, why)
+    words = backend.api
+    said = (f"{words.run_word.capitalize()} {duplicate.id} on {words.thread_word} {thread_id} duplicates "
+            f"{kept.id} (a request whose answer was lost was processed after all)")
+    if duplicate.status not in backend.active:
+        _log.warning("%s; it had already %s, and %s is the one recorded.", said, duplicate.status, kept.id)
+        return
+    problem = _stopped_or_why(backend, thread_id, duplicate)
+    _log.warning("%s; %s, and %s is the one recorded.", said,
+                 "it was cancelled" if problem is None else f"stopping it failed: {problem}", kept.id)
 
 
 def _stop_unrecorded(backend: RunBackend, thread_id: str, view: RunView, why: str) -> None:
     """Stop a run no state records, and say so; a stop that fails is said too (the create goes on)."""
+    words = backend.api
+    problem = _stopped_or_why(backend, thread_id, view)
+    if problem is None:
+        _log.warning("Cancelled %s %s on %s %s: %s.", words.run_word, view.id, words.thread_word, thread_id, why)
+    else:
+        _log.warning("Could not cancel %s %s on %s %s (%s): %s", words.run_word, view.id, words.thread_word,
+                     thread_id, why, problem)
+
+
+def _stopped_or_why(backend: RunBackend, thread_id: str, view: RunView) -> str | None:
+    """Stop ``view``'s run; ``None`` when it stopped, else what the user must know (it may still run)."""
     try:
         stop(backend, RunRef(view.id, thread_id), probably_active=True)
     except StopFailedError as failed:
-        _log.warning("Could not cancel %s %s on %s %s (%s): %s", backend.api.run_word, view.id,
-                     backend.api.thread_word, thread_id, why, still_running(backend.api, "", failed, in_stack=False))
-        return
-    _log.warning("Cancelled %s %s on %s %s: %s.", backend.api.run_word, view.id, backend.api.thread_word,
-                 thread_id, why)
+        return str(still_running(backend.api, "", failed, in_stack=False))
+    return None
 
 
 def _progress(view: RunView) -> tuple[bool, bool]:

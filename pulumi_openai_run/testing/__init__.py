@@ -121,6 +121,8 @@ scripts, faults and request log:
 * ``Fault(kind="drop_stream", after_events=K)`` closes a stream after K events (before its terminal event,
   without ``done``); the response goes on, and ``GET /responses/{id}?stream=true&starting_after=N``
   resumes it.
+* ``Fault(kind="late", delay=S)`` loses a request's answer and processes the request S seconds later on
+  the fake's clock (on both APIs): a create the service got to after its retry had run.
 
 The Agents API (beta; requests need ``OpenAI-Beta: agents=v1``, which ``client.beta.agents`` sends):
 ``/agents`` create, list, retrieve, update (``POST /agents/{id}``: fields given replace, ``metadata`` the

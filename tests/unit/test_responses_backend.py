@@ -12,7 +12,8 @@ import httpx2
 import openai
 import pytest
 
-from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend
+from pulumi_openai_run._apis.responses.backend import LostCreateError, ResponsesBackend, _view
+from pulumi_openai_run._core import waiting
 from pulumi_openai_run._core.waiting import Deadline
 from pulumi_openai_run._runs.backend import Create
 from pulumi_openai_run._runs.fields import RUN_FIELDS, RunInputs
@@ -165,3 +166,90 @@ def test_another_bad_request_is_not_taken_for_a_refusal_to_stream() -> None:
     with pytest.raises(Exception, match="temperature"):
         stub.backend().follow(_create(), Deadline(30))
     assert len(stub.sent) == 1
+
+
+# --- a plain (polled) create learns the response's id from the stream's first event -------------------
+
+
+def test_a_polled_create_reads_the_stream_only_until_it_names_the_response() -> None:
+    named: list[str] = []
+    stub = Stub(Stream(STARTED))
+    create = Create({**INPUTS, "stream_for_tool": False}, marker_for(RUN_FIELDS, INPUTS), window=30.0,
+                    on_named=named.append)
+    view = stub.backend().start(create, Deadline(30))
+    assert (view.id, view.status) == ("resp_1", "queued")  # the lifecycle polls from here
+    assert named == ["resp_1"]  # journaled at the first event
+    assert stub.stream.closed  # type: ignore[union-attr]
+    assert len(stub.sent) == 1 and stub.sent[0]["stream"] is True and stub.sent[0]["background"] is True
+
+
+def test_a_polled_create_on_a_server_that_refuses_background_streaming_is_sent_plain() -> None:
+    named: list[str] = []
+    stub = Stub(bad_request("Background responses cannot be streamed on this server."))
+    create = Create(INPUTS, marker_for(RUN_FIELDS, INPUTS), window=30.0, on_named=named.append)
+    assert stub.backend().start(create, Deadline(30)).id == "resp_1"
+    assert [sent.get("stream") for sent in stub.sent] == [True, None] and named == ["resp_1"]
+
+
+@pytest.mark.parametrize("stream", [Stream([]), Stream([event("response.created", 0)], then=DROPPED)],
+                         ids=["ended", "broke"])
+def test_a_polled_create_whose_stream_breaks_before_naming_the_response_is_not_sent_again(stream: Stream) -> None:
+    stub = Stub(stream)
+    create = _create()
+    with pytest.raises(LostCreateError, match="before it named the response") as caught:
+        stub.backend().start(create, Deadline(30))
+    assert len(stub.sent) == 1 and create.unsure
+    message = str(caught.value)
+    assert "queued or running" in message and "not cancelled either: without its id" in message
+    assert stub.sent[0]["metadata"]["pulumi_create_token"] in message
+
+
+def test_a_late_twin_after_an_unknown_outcome_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    """The last look after a create that followed an unknown outcome: items newer than our response's mean
+    the lost request ran after ours ended; it cannot be named, so the log says so."""
+    finished = {**response("completed"), "output": [{"id": "msg_ours", "type": "message"}]}
+    newest = ["msg_ours"]
+    stub = Stub(Stream([event("response.created", 0, "queued")]))
+    backend = stub.backend()
+    backend._items = SimpleNamespace(  # type: ignore[attr-defined]
+        list=lambda *a, **k: SimpleNamespace(data=[SimpleNamespace(id=newest[0])]))
+    create = _create()
+    backend.start(create, Deadline(30))
+    backend._remember(_view(finished))
+    create.unsure = True
+    with caplog.at_level("WARNING", logger="pulumi_openai_run"):
+        assert backend.earlier(create, (), Deadline(30)).mine == []  # nothing to name: none found
+        assert caplog.records == []  # the conversation's newest item is ours: nothing ran after it
+        newest[0] = "msg_later"
+        backend.earlier(create, (), Deadline(30))
+    [record] = caplog.records
+    assert "resp_1" in record.getMessage() and create.marker.token in record.getMessage()
+
+
+def locked() -> openai.BadRequestError:
+    message = "Another process is currently operating on this conversation. Please retry in a few seconds."
+    body = {"message": message, "code": "conversation_locked", "param": "conversation"}
+    response = httpx2.Response(400, request=httpx2.Request("POST", "http://127.0.0.1/v1/responses"),
+                               json={"error": body})
+    return openai.BadRequestError(message, response=response, body=body)
+
+
+def test_a_conversation_locked_by_an_unknown_response_is_asked_again_on_a_polls_schedule(
+        stepped_clock: Any) -> None:
+    """No backoff doubling to 20 s: about once a second, so the create starts soon after the holder ends."""
+    stub = Stub(Stream([event("response.created", 0, "queued")]))
+    plain, refusals = stub.create, [locked() for _ in range(12)]
+
+    def busy(**params: Any) -> Any:
+        if refusals:
+            stub.sent.append(params)
+            raise refusals.pop()
+        return plain(**params)
+
+    stub.create = busy  # type: ignore[method-assign]
+    create = Create({**INPUTS, "thread_id": "conv_unknown_holder"}, marker_for(RUN_FIELDS, INPUTS), window=None)
+    assert stub.backend().start(create, Deadline(None)).id == "resp_1"
+    assert len(stub.sent) == 13  # twelve refusals, then the create
+    # the poll's schedule: 0.75 s, then once a second for 10 s, then slowly longer (never the backoff's 20 s)
+    assert stepped_clock.sleeps[:10] == [0.75] + [1.0] * 9 and max(stepped_clock.sleeps) <= waiting.MAX_POLL
+    assert sum(stepped_clock.sleeps) < 14.0

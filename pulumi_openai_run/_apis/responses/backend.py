@@ -13,8 +13,12 @@ immutable: there is no update. All mapping lives in ``mapping.py`` (pure); this 
 I/O edge, with the same retry policy as the Assistants backend.
 
 Creating exactly once. The Responses API cannot list responses, and a conversation's items do not
-name the response that made them, so a response whose create answer was lost cannot be looked up
-by its marker as a run can. What the API does offer is evidence that a response was made:
+name the response that made them, so a response whose id was never learnt cannot be looked up by its
+marker as a run can. So the id is learnt at once: every create (polled or followed) is sent with
+``background: true, stream: true``, and its first event (``response.created``) names the response within
+milliseconds; the id is journaled then (``_runs/journal.py``), which is how a killed ``pulumi up``'s
+response is found, adopted or stopped by the next one. (A server that refuses background streaming gets the
+plain create.) For the milliseconds before that, what the API offers is evidence that a response was made:
 
 * a conversation runs one response at a time, and refuses another meanwhile (``conversation_locked``);
 * a response's items are added to its conversation when it finishes.
@@ -22,26 +26,45 @@ by its marker as a run can. What the API does offer is evidence that a response 
 So before each create the backend notes the conversation's newest item. When a create's outcome is
 unknown (lost connection, timeout, 5xx), it looks again: new items mean a response was made (and has
 finished); otherwise it sends again, and a ``conversation_locked`` answer then means the lost request
-made a response that is still running. In both cases it stops without sending again and says how to
+made a response that is still running. A stream that answered 200 but broke before naming the response
+means the server took the request. In these cases it stops without sending again and says how to
 find the response (the marker ``pulumi_create_token`` is still in its metadata, visible in the
-dashboard's logs). A response is thus never made twice; it is made exactly once whenever the API
-answers, or the lost request provably made nothing.
+dashboard's logs); with no id it cannot cancel it, and says so. A request processed so late that it ran
+after ours had ended leaves items newer than ours in the conversation: the create's last look logs it.
+
+A busy conversation (``conversation_locked`` without an unknown outcome) is waited for, not retried on
+the error backoff: when this process knows the response holding it, by polling that response's status
+until it ends (this process's creates on one conversation take turns), else by asking again on a poll's
+schedule (about once a second), for the completion_window or 10 minutes. Transient errors of a create
+without a window are retried for 120 s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import openai
 
 from pulumi_openai_run._apis.responses import RESPONSES, mapping
-from pulumi_openai_run._core.calls import Caller, describe, follow_events, is_transient, outcome_unknown, poll_after
+from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.tools import ToolError
-from pulumi_openai_run._core.waiting import Deadline
+from pulumi_openai_run._core.waiting import (
+    BUSY_THREAD_CEILING,
+    TRANSIENT_RETRY_CEILING,
+    Deadline,
+    Polled,
+    WindowElapsed,
+    pause,
+    poll_interval,
+    poll_until,
+)
 from pulumi_openai_run._runs.backend import Create, Earlier, RunBackend, RunDetails, RunRef, RunView
 from pulumi_openai_run.schema import CREATE_TOKEN_KEY
 
@@ -52,6 +75,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+_log = logging.getLogger("pulumi_openai_run")
+
 LOCKED = "conversation_locked"
 """The error code of a create on a conversation that another response is running on."""
 
@@ -60,7 +85,7 @@ class LostCreateError(ApiError):
     """A create may have made a response that cannot be found by its id; it was not sent again."""
 
 
-def is_locked(error: BaseException) -> bool:
+def is_locked(error: BaseException | None) -> bool:
     return isinstance(error, openai.APIStatusError) and getattr(error, "code", None) == LOCKED
 
 
@@ -90,59 +115,111 @@ class ResponsesBackend:
         self._call = Caller(client)
         self._finished: dict[str, RunView] = {}
         """Responses seen in a terminal status: nothing to cancel, no need to ask again."""
+        self._created: dict[str, str] = {}
+        """The response each create (by its marker's token) made, as soon as the API named it."""
 
     # --- create ------------------------------------------------------------------------------------
 
     def earlier(self, create: Create, known: Sequence[Entry], deadline: Deadline) -> Earlier:
         """Responses cannot be listed: only the journal's responses of this create step are known. Each is
-        read (a deleted one is skipped) and counts only if it carries the step's marker."""
+        read (a deleted one is skipped) and counts only if it carries the step's marker.
+
+        Asked again after a create whose outcome was unknown (``create.unsure``, no entries): a request
+        processed late cannot be found by its id either, so the conversation is the evidence. A conversation
+        runs one response at a time, so such a request either met ours running (refused, as
+        ``conversation_locked``) or ran after ours ended; in that case items newer than our response's own
+        join the conversation, and this says so in the log (it cannot stop what it cannot name)."""
         found: list[RunView] = []
         for entry in known:
-            if entry.thread_id not in (None, create.inputs["thread_id"]):
+            if entry.thread_id not in (None, create.inputs["thread_id"]) or not entry.run_id:
                 continue
             view = self.get(RunRef(entry.run_id, entry.thread_id), deadline)
             if view is not None and create.marker.same_step(view.marker):
                 found.append(view)
+                _HOLDERS.note(create.inputs["thread_id"], view.id)
+        if not known and create.unsure:
+            self._look_for_a_late_twin(create, deadline)
         return Earlier(mine=[view for view in found if create.marker.mine(view.marker)],
                        strays=[view for view in found if not create.marker.mine(view.marker)])
 
     def start(self, create: Create, deadline: Deadline) -> RunView:
-        params = self._request(create, deadline)
-        created = self._create_exactly_once(create, params, deadline, self._send_plain)
-        create.on_named(created.id)
-        return self._remember(created)
+        """Create the response with ``background: true, stream: true``, read its events only until the first
+        one that names it (``response.created``, milliseconds after the request), then close the stream:
+        from then on the id is journaled and the lifecycle polls. Without the stream a lost answer would
+        leave a response no one can name; with it, only a connection lost within those milliseconds can."""
+        opened = self._open(create, deadline)
+        if isinstance(opened, _Opened):
+            opened.close()
+            return self._remember(opened.view)
+        return self._remember(opened)
 
     def follow(self, create: Create, deadline: Deadline) -> RunView:
         """Create the response with ``background: true, stream: true`` and follow its events; a stream that
         drops is resumed after its last ``sequence_number``. A server that refuses background streaming
         gets the plain create instead; one that does not resume hands over to polling (the last view)."""
+        opened = self._open(create, deadline)
+        if isinstance(opened, RunView):  # background streaming refused: polled from here
+            return self._remember(opened)
+        followed = _Followed(create.on_named)
+        followed.view, followed.last = opened.view, opened.last
+        if followed.view.status in self.active:
+            self._consume(opened, deadline, followed)
+        else:
+            opened.close()
+        self._resume(followed, deadline)
+        assert followed.view is not None
+        return self._remember(followed.view)
+
+    def _open(self, create: Create, deadline: Deadline) -> _Opened | RunView:
+        """Send the create as a background stream, exactly once, and read it until it names the response
+        (``create.on_named`` is called then, before anything else); a server that refuses background
+        streaming gets the plain create (a view). A stream that breaks before it names the response is an
+        unknown outcome, handled as a lost answer (see ``_create_exactly_once``)."""
         params = self._request(create, deadline)
         refused = False
 
-        def open_stream(body: dict[str, Any], timeout: float) -> Any:
+        def send(body: dict[str, Any], timeout: float) -> _Opened | RunView:
             nonlocal refused
             if not refused:
                 try:
-                    return self._responses.create(stream=True, **body, timeout=timeout)
+                    stream = self._responses.create(stream=True, **body, timeout=timeout)
                 except openai.BadRequestError as error:
                     if not refuses_background_stream(error):
                         raise
                     refused = True  # and a retry of this create does not ask again
+                else:
+                    return self._named(stream, create)
             # refused before anything was made: the same request without the stream is safe to send
-            return self._send_plain(body, timeout)
+            view = self._send_plain(body, timeout)
+            self._named_by(create, view.id)
+            return view
 
-        conversation = create.inputs["thread_id"]
-        opened = self._create_exactly_once(create, params, deadline, open_stream)
-        if isinstance(opened, RunView):  # background streaming refused: polled from here
-            create.on_named(opened.id)
-            return self._remember(opened)
-        followed = _Followed(create.on_named)
-        self._consume(opened, deadline, followed)
-        if followed.view is None:  # the server took the request (it answered 200), but we never learnt the id
-            raise self._lost(conversation, (params.get("metadata") or {}).get(CREATE_TOKEN_KEY),
-                             "the create's event stream ended before it named the response")
-        self._resume(followed, deadline)
-        return self._remember(followed.view)
+        return self._create_exactly_once(create, params, deadline, send)
+
+    def _named(self, stream: Any, create: Create) -> _Opened:
+        """Read ``stream`` up to its first event that names the response, and journal the id at once."""
+        events = iter(stream)
+        last: int | None = None
+        try:
+            for event in events:
+                data = api_dict(event)
+                if isinstance(data.get("sequence_number"), int):
+                    last = data["sequence_number"]
+                response = data.get("response")
+                if isinstance(response, Mapping) and response.get("id"):
+                    self._named_by(create, str(response["id"]))
+                    return _Opened(_view(response), last, events, stream)
+        except Exception as error:
+            stream.close()
+            raise _Unnamed(f"broke ({describe(error)})") from error
+        stream.close()
+        raise _Unnamed("ended")
+
+    def _named_by(self, create: Create, response_id: str) -> None:
+        """The API named the response ``create`` made: journal it first, then note it holds the conversation."""
+        create.on_named(response_id)
+        self._created[create.marker.token] = response_id
+        _HOLDERS.note(create.inputs["thread_id"], response_id)
 
     def _request(self, create: Create, deadline: Deadline) -> dict[str, Any]:
         """The create's body, with its marker and the configuration of the agent the Run names."""
@@ -162,7 +239,15 @@ class ResponsesBackend:
 
     def _create_exactly_once(self, create: Create, params: dict[str, Any], deadline: Deadline,
                              send: Callable[[dict[str, Any], float], T]) -> T:
-        """``send(params, timeout)`` until it succeeds, never making a second response (see the module docs)."""
+        """``send(params, timeout)`` until it succeeds, never making a second response (see the module docs).
+
+        * Transient errors are retried within the window, or for ``TRANSIENT_RETRY_CEILING`` without one.
+        * A busy conversation (``conversation_locked``, which does not say which response holds it) is waited
+          for, not retried on the error backoff: to the end of the holder when this process knows it (a
+          response it started, or one an earlier attempt journaled: its status is polled), else by asking
+          again on a poll's schedule (about once a second); within the window, or ``BUSY_THREAD_CEILING``
+          without one.
+        """
         conversation = create.inputs["thread_id"]
         token = (params.get("metadata") or {}).get(CREATE_TOKEN_KEY)
         unsure = False
@@ -180,6 +265,15 @@ class ResponsesBackend:
                 ))
             try:
                 return send(params, timeout)
+            except _Unnamed as error:
+                # the server answered 200, so it took the request: a response was made, and sending again
+                # could only make a second one
+                unsure = create.unsure = True
+                finished = self._newest_item(conversation, deadline) != newest
+                raise self._lost(conversation, token, (
+                    f"{error}, although the API took the request (it answered 200): a response was made, and "
+                    + ("has finished" if finished else "is queued or running")
+                ), running=not finished) from None
             except Exception as error:
                 if outcome_unknown(error):
                     unsure = create.unsure = True
@@ -192,12 +286,82 @@ class ResponsesBackend:
                     raise self._lost(conversation, token, (
                         f"the API did not answer the create, and conversation {conversation} has been busy "
                         "since: the lost request made a response, which is running"
-                    )) from error
+                    ), running=True) from error
                 raise
 
-        # transient errors and a busy conversation are waited out within the whole deadline
-        return self._call(attempt, deadline, "create a response", lambda e: is_transient(e) or is_locked(e),
-                          ceiling=None)
+        ceiling = TRANSIENT_RETRY_CEILING if create.window is None else None
+        busy = deadline if create.window is not None else deadline.capped(BUSY_THREAD_CEILING)
+        waits, said = 0, ""
+        while True:
+            if said:  # refused as locked: a response this process knows holds it? then to its end
+                self._await_holder(conversation, busy)
+            if busy.expired():
+                raise ApiError(
+                    f"Could not create a response: conversation {conversation} was still busy with another "
+                    f"response ({said}) when the time to wait for it ran out (the completion_window, or "
+                    f"{BUSY_THREAD_CEILING / 60:g} minutes without one). Nothing was created."
+                )
+            # this process's creates on one conversation take turns, so that when a response ends the next
+            # create is sent once, not by every waiter at the same moment (all but one refused)
+            turn = _HOLDERS.turn(conversation)
+            if not turn.acquire(timeout=min(busy.remaining(), threading.TIMEOUT_MAX)):
+                continue
+            try:
+                if said and _HOLDERS.on(conversation):
+                    continue  # a create that had the turn started one: wait for it
+                try:
+                    return self._call(attempt, deadline, "create a response", ceiling=ceiling)
+                except LostCreateError:
+                    raise
+                except ApiError as error:
+                    if not is_locked(error.__cause__):
+                        raise
+                    said = _said(error.__cause__)
+            finally:
+                turn.release()
+            if not _HOLDERS.on(conversation):  # held by a response this process does not know: ask again
+                waits += 1  # on a poll's schedule
+                pause(poll_interval(waits, busy.elapsed(), None), busy)
+
+    def _await_holder(self, conversation: str, busy: Deadline) -> bool:
+        """Wait for the end of a response known to hold ``conversation`` (one this process started or an
+        earlier attempt journaled); false when none is known to be active."""
+        for response_id in _HOLDERS.on(conversation):
+            ref = RunRef(response_id, conversation)
+            try:
+                view = self.get(ref, busy)
+            except ApiError:  # not ours to fail on: ask again blind instead
+                view = None
+            if view is not None and view.status in self.active:
+                with contextlib.suppress(WindowElapsed):
+                    poll_until(partial(self._ended, ref, busy), busy,
+                               seen=Polled(done=False, poll_after=view.poll_after))
+                _HOLDERS.drop(conversation, response_id)
+                return True
+            _HOLDERS.drop(conversation, response_id)
+        return False
+
+    def _ended(self, ref: RunRef, deadline: Deadline) -> tuple[None, Polled]:
+        now = self.get(ref, deadline)
+        return None, Polled(done=now is None or now.status not in self.active,
+                            poll_after=now.poll_after if now else None)
+
+    def _look_for_a_late_twin(self, create: Create, deadline: Deadline) -> None:
+        """After a create that followed an unknown outcome: did the lost request run after ours ended? Then
+        the conversation has items newer than our response's last one. Say so; it cannot be named."""
+        ours = self._finished.get(self._created.get(create.marker.token, ""))
+        if ours is None or ours.status not in self.succeeded:
+            return  # still running (nothing can have run after it yet), or ended without adding items
+        own = {str(item.get("id")) for item in ours.raw.get("output") or () if isinstance(item, Mapping)}
+        conversation = create.inputs["thread_id"]
+        newest = self._newest_item(conversation, deadline)
+        if newest is not None and own and newest not in own:
+            _log.warning(
+                "Conversation %s has items newer than those of response %s, which this create made after a "
+                "request whose answer was lost: that request may have been processed after all, and made a "
+                "second response once %s had ended. The Responses API cannot list responses, so it cannot be "
+                "found or cancelled from here; look in the OpenAI dashboard's logs for %s=%s (%s is the one "
+                "recorded).", conversation, ours.id, ours.id, CREATE_TOKEN_KEY, create.marker.token, ours.id)
 
     def _newest_item(self, conversation: str, deadline: Deadline) -> str | None:
         page = self._call(
@@ -207,15 +371,19 @@ class ResponsesBackend:
         return next((str(getattr(item, "id", "")) for item in page.data), None)
 
     @staticmethod
-    def _lost(conversation: str, token: str | None, what: str) -> LostCreateError:
+    def _lost(conversation: str, token: str | None, what: str, running: bool = False) -> LostCreateError:
         marker = (
             f"by its metadata {CREATE_TOKEN_KEY}={token}" if token
             else "by its time and metadata (it has no marker: the metadata already had 16 keys)"
         )
+        stopped = (
+            " It was not cancelled either: without its id nothing can reach it, so it runs to its end; the next "
+            "`pulumi up` waits for the conversation to be free, then makes a new one." if running else ""
+        )
         return LostCreateError(
             f"Could not create a response: {what}. The Responses API cannot list responses, so that one "
-            "cannot be found by its id, and to avoid making a second one the request was not sent again. "
-            f"Find it in the OpenAI dashboard's logs {marker}; then adopt it with "
+            "cannot be found by its id, and to avoid making a second one the request was not sent again."
+            f"{stopped} Find it in the OpenAI dashboard's logs {marker}; then adopt it with "
             f"Run.get(name, 'resp_...', thread_id='{conversation}') or run `pulumi up` again for a new one."
         )
 
@@ -309,6 +477,72 @@ class ResponsesBackend:
         if view.status not in self.active:
             self._finished[view.id] = view
         return view
+
+
+def _said(error: BaseException | None) -> str:
+    """What the API said in an error answer (its body's message)."""
+    body = getattr(error, "body", None)
+    message = body.get("message") if isinstance(body, Mapping) else None
+    return str(message or getattr(error, "message", "") or error)
+
+
+class _Unnamed(Exception):
+    """A create answered 200 with an event stream that ended or broke before it named the response: the
+    server took the request, so the outcome is unknown (handled like a lost answer)."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(f"the create's event stream {how} before it named the response")
+
+
+class _Opened:
+    """A create's event stream, read up to the event that named the response: the view then, the last
+    ``sequence_number``, and the rest of the events (iterate it to go on; close it to stop)."""
+
+    def __init__(self, view: RunView, last: int | None, events: Iterator[Any], stream: Any) -> None:
+        self.view, self.last, self._events, self._stream = view, last, events, stream
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._events
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _Holders:
+    """The responses this process knows were started on each conversation (by any Run), so that a create
+    refused with ``conversation_locked`` can wait on the holder's status instead of asking again blind.
+    Thread-safe; entries are dropped once seen ended."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._on: dict[str, list[str]] = {}
+        self._turns: dict[str, threading.Lock] = {}
+
+    def turn(self, conversation: str) -> threading.Lock:
+        """The lock this process's creates on ``conversation`` take in turn (held for a create request)."""
+        with self._lock:
+            return self._turns.setdefault(conversation, threading.Lock())
+
+    def note(self, conversation: str, response_id: str) -> None:
+        with self._lock:
+            ids = self._on.setdefault(conversation, [])
+            if response_id not in ids:
+                ids.append(response_id)
+
+    def on(self, conversation: str) -> list[str]:
+        with self._lock:
+            return list(self._on.get(conversation, ()))
+
+    def drop(self, conversation: str, response_id: str) -> None:
+        with self._lock:
+            ids = self._on.get(conversation, [])
+            if response_id in ids:
+                ids.remove(response_id)
+            if not ids:
+                self._on.pop(conversation, None)
+
+
+_HOLDERS = _Holders()
 
 
 class _Followed:

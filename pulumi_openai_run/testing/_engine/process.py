@@ -279,6 +279,14 @@ class ProviderProcess:
                 if self._owns_log:
                     self.log_path.unlink(missing_ok=True)
 
+    def kill(self) -> None:
+        """Stop the server at once with SIGKILL, as a crashed or killed ``pulumi up`` leaves it: no handler
+        runs, nothing is cleaned up; a call in flight ends with an RPC error. The log stays readable."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(timeout=5)
+        self._stop()
+
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None

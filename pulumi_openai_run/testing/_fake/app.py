@@ -92,11 +92,15 @@ class App:
         self.faults = faults
         self.log = log
         self._expected_auth = f"Bearer {api_key}"
+        self._late_lock = threading.Lock()
+        self._late: list[tuple[float, IncomingRequest, str, Any]] = []
+        """``late`` requests waiting for their time on the manual clock."""
 
     def handle(self, request: IncomingRequest, read_timeout: float | None = None) -> Response | Dropped:
         """Answer one request. ``read_timeout`` (in-process transport only) lets a delay fault time out."""
         path = request.path[len(API_PREFIX) :] if request.path.startswith(API_PREFIX + "/") else request.path
         body = self._parse(request.body)
+        self._process_late()
         fault = self.faults.take(request.method, path)
         self.log.append(
             RecordedRequest(
@@ -131,6 +135,15 @@ class App:
             return _error_response(status_fault_error(fault.status, fault.message), headers)
         if fault.kind == "reset":
             return Dropped("reset")
+        if fault.kind == "late":
+            if self.state.clock.manual:
+                with self._late_lock:
+                    self._late.append((self.state.clock.now() + fault.delay, request, path, body))
+            else:
+                timer = threading.Timer(fault.delay, self._process, args=(request, path, body))
+                timer.daemon = True
+                timer.start()
+            return Dropped("lose_response")
         if fault.kind == "delay":
             if read_timeout is not None and fault.delay > read_timeout:
                 # The client gives up first; the server still processes the request when the delay ends.
@@ -141,6 +154,15 @@ class App:
                 return Dropped("timeout")
             time.sleep(fault.delay)
         return None
+
+    def _process_late(self) -> None:
+        """Process the ``late`` requests that are due on the manual clock, oldest first."""
+        with self._late_lock:
+            now = self.state.clock.now()
+            due = [late for late in self._late if late[0] <= now]
+            self._late = [late for late in self._late if late[0] > now]
+        for _, request, path, body in sorted(due, key=lambda late: late[0]):
+            self._process(request, path, body)
 
     @staticmethod
     def _parse(raw: bytes) -> Any:

@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
-FaultKind = Literal["status", "reset", "delay", "lose_response", "drop_stream"]
-FAULT_KINDS: tuple[str, ...] = ("status", "reset", "delay", "lose_response", "drop_stream")
+FaultKind = Literal["status", "reset", "delay", "lose_response", "drop_stream", "late"]
+FAULT_KINDS: tuple[str, ...] = ("status", "reset", "delay", "lose_response", "drop_stream", "late")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class Fault:
       connection after ``after_events`` events, before the terminal event and without ``done`` (the
       object goes on; resume with ``GET /responses/{id}?stream=true&starting_after=<last sequence_number>``).
       A request that answers JSON is not affected (but uses up one of ``times``).
+    * ``late``: close the connection at once without a response (the client sees a lost answer), and
+      process the request ``delay`` seconds later on the fake's clock, as a service that queued it would:
+      with the manual clock, just before answering the first request received at or after that time (so a
+      provider on the fake's clock sees it processed in a set order); with the real clock, then. Its answer
+      goes nowhere.
     """
 
     method: str = "POST"
