@@ -12,11 +12,14 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_openai_run._core import interrupt
 from pulumi_openai_run._core.errors import ApiError, RunFailedError, RunRequiresActionError, RunWindowElapsedError
+from pulumi_openai_run._core.interrupt import RunInterruptedError
 from pulumi_openai_run._core.waiting import (
     CANCEL_CEILING,
     TRANSIENT_RETRY_CEILING,
     Deadline,
+    Interrupted,
     Polled,
     WindowElapsed,
     poll_until,
@@ -28,8 +31,13 @@ from pulumi_openai_run._runs.fields import RunInputs, Waiting
 def create(backend: RunBackend, inputs: RunInputs) -> tuple[RunView, RunDetails]:
     """Start a run and, when asked to wait, see it through. Returns the run and what it did."""
     waiting = Waiting.of(inputs)
+    if interrupt.interrupted():  # the engine is shutting down: start nothing new
+        raise RunInterruptedError.not_started(str(inputs["thread_id"]))
     deadline = Deadline(waiting.create_budget)
-    view = backend.follow(inputs, deadline) if waiting.follow_stream else backend.start(inputs, deadline)
+    try:
+        view = backend.follow(inputs, deadline) if waiting.follow_stream else backend.start(inputs, deadline)
+    except Interrupted:
+        raise RunInterruptedError.unknown(str(inputs["thread_id"])) from None
     if waiting.window is None:
         return view, RunDetails()
     ref = RunRef(view.id, inputs["thread_id"])
@@ -38,6 +46,8 @@ def create(backend: RunBackend, inputs: RunInputs) -> tuple[RunView, RunDetails]
             view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
                               seen=Polled(done=False, poll_after=view.poll_after))
         return view, _conclude(backend, ref, view, waiting.window)
+    except Interrupted:
+        raise _cancel_interrupted(backend, ref) from None
     except WindowElapsed as elapsed:
         status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
         stop(backend, ref, probably_active=True)
@@ -48,6 +58,20 @@ def create(backend: RunBackend, inputs: RunInputs) -> tuple[RunView, RunDetails]
         with contextlib.suppress(Exception):  # the original error is the one to report
             stop(backend, ref, probably_active=True)
         raise
+
+
+def _cancel_interrupted(backend: RunBackend, ref: RunRef) -> RunInterruptedError:
+    """The error of a create that was interrupted while its run ran, once the run is cancelled and the
+    cancel confirmed (within CANCEL_CEILING: these waits are not cut short by the interruption)."""
+    with interrupt.uninterruptible():
+        try:
+            stop(backend, ref, probably_active=True)
+            now = backend.get(ref, Deadline(CANCEL_CEILING))
+        except Exception as error:
+            return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), str(error).rstrip("."))
+    if now is not None and now.status in backend.active:
+        return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), f"it is still {now.status}")
+    return RunInterruptedError.cancelled(ref.run_id, str(ref.thread_id), now.status if now else "gone")
 
 
 def read(backend: RunBackend, ref: RunRef, props: Mapping[str, Any]) -> tuple[RunView, RunDetails] | None:
