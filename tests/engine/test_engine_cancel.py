@@ -19,7 +19,7 @@ import pytest
 
 from pulumi_openai_run import Run
 from pulumi_openai_run.testing import FakeOpenAI, ProviderError, ProviderServer, RunScript, Secret, urn
-from tests.apis import ApiCase
+from tests.apis import ASSISTANTS, ApiCase
 from tests.engine.conftest import API_KEY
 
 LONG = RunScript(queued_for=0.0, duration=600.0)
@@ -42,7 +42,8 @@ def server(pool: ThreadPoolExecutor, fake: FakeOpenAI, tmp_path: Path) -> Iterat
     with ProviderServer(config, log_path=tmp_path / "provider.log", project="openai-run-quickstart",
                         env={"OPENAI_API_KEY": ""}, rpc_timeout=GIVE_UP) as running:
         yield running
-    assert API_KEY not in running.log_text()
+    log = running.log_text()
+    assert API_KEY not in log and "Ctrl-C will not interrupt" not in log  # the hooks went in, without a warning
 
 
 def eventually(condition: Callable[[], bool], what: str) -> None:
@@ -139,3 +140,20 @@ def test_waiting_creates_run_side_by_side_and_check_answers_meanwhile(server: Pr
 
     server.cancel()
     assert all("was cancelled" in failure(create) for create in creates)
+
+
+def test_a_create_waiting_for_a_busy_thread_stops_and_says_what_to_check(server: ProviderServer, fake: FakeOpenAI,
+                                                                          pool: ThreadPoolExecutor, blob: str) -> None:
+    ids = ASSISTANTS.seed(fake)
+    fake.script_runs(LONG)
+    urn_ = urn(Run, ids["thread_id"])
+    first, _ = server.create(urn_, {**ids, "__provider": blob})  # no window: created, not awaited
+    waiting = pool.submit(server.create, urn(Run, "second"), {**ids, "completion_window": 900.0, "__provider": blob})
+    eventually(lambda: fake.count("POST", ASSISTANTS.create_path(ids["thread_id"])) >= 2,
+               "the second create refused for the busy thread, and backing off")
+
+    server.cancel()
+
+    assert (f"`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) while this run was being created on "
+            f"thread {ids['thread_id']}, before the API confirmed it, so no run is recorded.") in failure(waiting)
+    assert [run["id"] for run in ASSISTANTS.runs_on(fake, ids["thread_id"])] == [first]  # none was made
