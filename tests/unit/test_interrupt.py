@@ -19,7 +19,11 @@ from grpc import _server
 
 from pulumi_openai_run._core import interrupt, waiting
 from pulumi_openai_run._core.calls import follow_events
+from pulumi_openai_run._core.errors import ApiError
+from pulumi_openai_run._core.interrupt import RunInterruptedError
 from pulumi_openai_run._core.waiting import Deadline, Interrupted, Polled, poll_until, with_retries
+from pulumi_openai_run._runs import lifecycle
+from pulumi_openai_run._runs.backend import RunRef, RunView
 from tests.conftest import SteppedClock
 
 GIVE_UP = 30.0  # a hang guard only
@@ -234,3 +238,73 @@ def test_a_silent_stream_of_a_known_run_is_cut_when_the_interruption_comes() -> 
     assert not following.is_alive()
     ours.close()
     theirs.close()
+
+
+# --- the create that is interrupted -----------------------------------------------------------------
+
+
+class StubBackend:
+    """A backend whose run is seen in ``looks`` one get() after another (the last one repeats)."""
+
+    active = frozenset({"queued", "in_progress", "cancelling"})
+    succeeded = frozenset({"completed"})
+
+    def __init__(self, *looks: str, cancel: str | Exception = "cancelling", interrupt_at: int | None = None) -> None:
+        self.looks = list(looks)
+        self.cancel_answer = cancel
+        self.interrupt_at = interrupt_at
+        self.calls: list[str] = []
+
+    def _view(self, status: str) -> RunView:
+        return RunView(id="run_1", status=status, outputs={"status": status})
+
+    def start(self, inputs: Any, deadline: Deadline) -> RunView:
+        self.calls.append("start")
+        return self._view("queued")
+
+    def get(self, ref: RunRef, deadline: Deadline) -> RunView:
+        self.calls.append("get")
+        if self.calls.count("get") == self.interrupt_at:
+            interrupt.interrupt()
+        return self._view(self.looks.pop(0) if len(self.looks) > 1 else self.looks[0])
+
+    def cancel(self, ref: RunRef, deadline: Deadline) -> RunView:
+        self.calls.append("cancel")
+        if isinstance(self.cancel_answer, Exception):
+            raise self.cancel_answer
+        return self._view(self.cancel_answer)
+
+
+WAITED = {"assistant_id": "asst_a", "thread_id": "thread_t", "completion_window": 600.0}
+
+
+def test_an_interrupted_create_cancels_its_run_and_waits_for_the_confirmation(stepped_clock: SteppedClock) -> None:
+    backend = StubBackend("in_progress", "in_progress", "cancelling", "cancelling", "cancelled", interrupt_at=2)
+    with pytest.raises(RunInterruptedError) as raised:
+        lifecycle.create(backend, WAITED)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "Run run_1 on thread thread_t was cancelled: `pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) "
+        "while the run was awaited, and the cancel is confirmed. It is not recorded in the stack; `pulumi up` "
+        "again starts a new run.")
+    # polled until the interruption, then cancelled, and the cancel awaited in spite of the signal
+    assert backend.calls == ["start", "get", "get", "cancel", "get", "get", "get", "get"]
+
+
+def test_an_interrupted_create_whose_cancel_fails_says_the_run_may_still_run(stepped_clock: SteppedClock) -> None:
+    backend = StubBackend("in_progress", cancel=ApiError("Could not cancel run run_1: boom (HTTP 500)."),
+                          interrupt_at=1)
+    with pytest.raises(RunInterruptedError) as raised:
+        lifecycle.create(backend, WAITED)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) while run run_1 on thread thread_t was "
+        "awaited. It was asked to cancel, but that could not be confirmed (Could not cancel run run_1: boom "
+        "(HTTP 500)), so it may still be running: check it, and cancel it by hand if it is (the API's cancel for "
+        "run_1, or the OpenAI dashboard).")
+
+
+def test_a_create_after_the_interruption_starts_nothing(stepped_clock: SteppedClock) -> None:
+    interrupt.interrupt()
+    backend = StubBackend("in_progress")
+    with pytest.raises(RunInterruptedError, match="before this run was created on thread thread_t: nothing was"):
+        lifecycle.create(backend, WAITED)  # type: ignore[arg-type]
+    assert backend.calls == []
