@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import openai
 
+from pulumi_openai_run._core import interrupt
 from pulumi_openai_run._core.client import DEFAULT_REQUEST_TIMEOUT
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING, Deadline, with_retries
@@ -113,16 +114,37 @@ class Caller:
 
 
 def follow_events(stream: Any, deadline: Deadline, on_event: Callable[[Any], bool]) -> None:
-    """Hand each event of ``stream`` to ``on_event`` until it says done (returns true), the deadline passes
-    or the stream breaks (the caller then polls from what it has), and close the stream."""
+    """Hand each event of ``stream`` to ``on_event`` until it says done (returns true), the deadline passes,
+    the stream breaks or ``pulumi up`` is interrupted (the caller then polls from what it has, and its poll
+    raises ``Interrupted``), and close the stream.
+
+    An interruption cuts a read blocked on the stream: at once on a stream that follows a known run (a GET);
+    on the stream of a create (a POST), once ``on_event`` saw its first event, which names the run the
+    caller must then cancel (a stream cut before it, by a create that cannot look its run up, would leave
+    that run running unknown; the API sends that event at once)."""
     try:
-        for event in stream:
-            if on_event(event) or deadline.expired():
-                break
-    except Exception:  # a broken stream: the caller polls from here on
+        with interrupt.watching(stream) as watch:
+            if _request_method(stream) == "GET":
+                watch.arm()
+                if interrupt.interrupted():
+                    return
+            for event in stream:
+                done = on_event(event)
+                watch.arm()  # from now on an interruption cuts the stream; one that came before is seen below
+                if done or deadline.expired() or interrupt.interrupted():
+                    break
+    except Exception:  # a broken (or cut) stream: the caller polls from here on
         pass
     finally:
         stream.close()
+
+
+def _request_method(stream: Any) -> str | None:
+    """The HTTP method of the request that opened ``stream`` (an openai ``Stream``), if it says."""
+    try:
+        return str(stream.response.request.method).upper()
+    except Exception:  # not an httpx response with its request: treat it as a create's
+        return None
 
 
 def poll_after(headers: Mapping[str, str]) -> float | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 
 from pulumi_openai_run import schema
+from pulumi_openai_run._core import interrupt
 from pulumi_openai_run._core.client import (
     ALLOW_INSECURE_HTTP,
     API_KEY,
@@ -71,6 +72,7 @@ class FieldTableProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = {key: req.config.get(key) for key in CONFIG_KEYS}
+        interrupt.install_in_server()  # in the dynamic-provider server: Ctrl-C reaches the waits (once)
 
     # --- preview: no API requests --------------------------------------------------------------
 

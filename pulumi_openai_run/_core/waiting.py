@@ -5,7 +5,10 @@
 * :func:`with_retries` repeats a call on transient errors with exponential backoff and jitter,
   honouring ``Retry-After``, within a deadline.
 
-Time comes from :data:`clock`, which tests may replace with a fake clock.
+Time comes from :data:`clock`, which tests may replace with a fake clock. Ctrl-C (the engine's ``Cancel``)
+reaches every wait: the system clock's sleep wakes at once, and both then raise
+:class:`~pulumi_openai_run._core.interrupt.Interrupted` (see ``interrupt.py``; waits within
+``interrupt.uninterruptible()`` run their course).
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 import tenacity
+
+from pulumi_openai_run._core import interrupt
+from pulumi_openai_run._core.interrupt import Interrupted
+
+__all__ = ["Interrupted"]  # waits raise it; re-exported for their callers
 
 T = TypeVar("T")
 
@@ -53,10 +61,20 @@ class SystemClock:
         return time.monotonic()
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        interrupt.sleep(seconds)  # wakes at once when interrupted
 
 
 clock: Clock = SystemClock()
+
+
+def pause(seconds: float, deadline: Deadline | None = None) -> None:
+    """Wait ``seconds`` on :data:`clock` (no later than ``deadline``, if given); raise :class:`Interrupted` if
+    interrupted, before or during the wait."""
+    if deadline is not None:
+        seconds = min(seconds, deadline.remaining())
+    interrupt.check()
+    clock.sleep(max(0.0, seconds))
+    interrupt.check()
 
 
 class Deadline:
@@ -111,7 +129,8 @@ def poll_interval(attempt: int, elapsed: float, hint: float | None) -> float:
 
 
 def poll_until(fetch: Callable[[], tuple[T, Polled]], deadline: Deadline, seen: Polled | None = None) -> T:
-    """Call ``fetch`` until it reports done; raise :class:`WindowElapsed` when the deadline passes.
+    """Call ``fetch`` until it reports done; raise :class:`WindowElapsed` when the deadline passes, and
+    :class:`Interrupted` when ``pulumi up`` is.
 
     ``seen``: what the caller already knows (e.g. the create's answer), so the first look waits for
     the schedule instead of asking again at once. The last poll happens at the deadline itself, so a
@@ -120,7 +139,7 @@ def poll_until(fetch: Callable[[], tuple[T, Polled]], deadline: Deadline, seen: 
     looked = 0
     if seen is not None:
         looked = 1
-        clock.sleep(min(poll_interval(1, deadline.elapsed(), seen.poll_after), deadline.remaining()))
+        pause(min(poll_interval(1, deadline.elapsed(), seen.poll_after), deadline.remaining()))
 
     def wait(state: tenacity.RetryCallState) -> float:
         _, polled = state.outcome.result()  # type: ignore[union-attr]
@@ -135,7 +154,7 @@ def poll_until(fetch: Callable[[], tuple[T, Polled]], deadline: Deadline, seen: 
         retry=tenacity.retry_if_result(lambda result: not result[1].done),
         wait=wait,
         stop=lambda state: deadline.expired(),
-        sleep=lambda seconds: clock.sleep(seconds),
+        sleep=pause,
         retry_error_callback=give_up,
     )
     value, _ = retrying(fetch)
@@ -158,7 +177,8 @@ def with_retries(
 ) -> T:
     """``call()``, repeated while it raises what ``should_retry`` accepts and the deadline allows.
 
-    The last error is re-raised as it is when the deadline passes.
+    The last error is re-raised as it is when the deadline passes; :class:`Interrupted` when ``pulumi up`` is
+    interrupted while backing off.
     """
 
     def wait(state: tenacity.RetryCallState) -> float:
@@ -170,12 +190,8 @@ def with_retries(
         retry=tenacity.retry_if_exception(should_retry),
         wait=wait,
         stop=lambda state: deadline.expired(),
-        sleep=lambda seconds: clock.sleep(seconds),
+        sleep=pause,
         reraise=True,
     )
     return retrying(call)
 
-
-def pause(seconds: float, deadline: Deadline) -> None:
-    """Wait ``seconds``, or until ``deadline`` if that comes first."""
-    clock.sleep(max(0.0, min(seconds, deadline.remaining())))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
+from pulumi_openai_run._core import interrupt
 from pulumi_openai_run._core.errors import (
     ApiError,
     Ending,
@@ -27,11 +28,13 @@ from pulumi_openai_run._core.errors import (
     run_on,
     still_running,
 )
+from pulumi_openai_run._core.interrupt import RunInterruptedError
 from pulumi_openai_run._core.waiting import (
     CANCEL_CEILING,
     LAST_LOOK_CEILING,
     TRANSIENT_RETRY_CEILING,
     Deadline,
+    Interrupted,
     Polled,
     WindowElapsed,
     poll_until,
@@ -50,14 +53,27 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
     asked to wait, see it through. Returns the run and what it did."""
     waiting = Waiting.of(inputs)
     window = waiting.window
+    thread_id = inputs["thread_id"]
+    if interrupt.interrupted():  # the engine is shutting down: start nothing new
+        raise RunInterruptedError.not_started(str(thread_id))
     deadline = Deadline(waiting.create_budget)
     journal = journal if journal is not None else Journal()
-    thread_id = inputs["thread_id"]
-    attempt = Create(inputs, marker, window, lambda run_id: journal.record(marker, api, run_id, thread_id))
+    named: list[str] = []
+
+    def on_named(run_id: str) -> None:
+        named.append(run_id)
+        journal.record(marker, api, run_id, thread_id)
+
+    attempt = Create(inputs, marker, window, on_named)
     try:
-        view = _adopted(backend, attempt, journal, deadline)
-        if view is None:
-            view = backend.follow(attempt, deadline) if waiting.follow_stream else backend.start(attempt, deadline)
+        try:
+            view = _adopted(backend, attempt, journal, deadline)
+            if view is None:
+                view = backend.follow(attempt, deadline) if waiting.follow_stream else backend.start(attempt, deadline)
+        except Interrupted:  # before the create returned: a run the API named is stopped all the same
+            if named:
+                raise _cancel_interrupted(backend, RunRef(named[-1], thread_id)) from None
+            raise RunInterruptedError.unknown(str(thread_id)) from None
         if window is None:
             _stop_duplicates(backend, attempt, view)
             return view, RunDetails()
@@ -68,6 +84,8 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
                                   seen=Polled(done=False, poll_after=view.poll_after))
             _stop_duplicates(backend, attempt, view)
             return view, _conclude(backend, ref, view, window)
+        except Interrupted:
+            raise _cancel_interrupted(backend, ref) from None
         except WindowElapsed as elapsed:
             status = elapsed.last.status if isinstance(elapsed.last, RunView) else view.status
             raise _stop_after(backend, ref, lambda cancelled: RunWindowElapsedError.of(
@@ -164,6 +182,20 @@ def _stopped_or_why(backend: RunBackend, thread_id: str, view: RunView) -> str |
 def _progress(view: RunView) -> tuple[bool, bool]:
     """How far a run got, to keep the one furthest along: finished well first, then running."""
     return view.status in ADOPTABLE_ENDINGS, view.status not in ("queued",)
+
+
+def _cancel_interrupted(backend: RunBackend, ref: RunRef) -> RunInterruptedError:
+    """The error of a create that was interrupted while its run ran, once the run is cancelled and the
+    cancel confirmed (within CANCEL_CEILING: these waits are not cut short by the interruption)."""
+    with interrupt.uninterruptible():
+        try:
+            stop(backend, ref, probably_active=True)
+            now = backend.get(ref, Deadline(CANCEL_CEILING))
+        except Exception as error:
+            return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), str(error).rstrip("."))
+    if now is not None and now.status in backend.active:
+        return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), f"it is still {now.status}")
+    return RunInterruptedError.cancelled(ref.run_id, str(ref.thread_id), now.status if now else "gone")
 
 
 def read(backend: RunBackend, ref: RunRef, props: Mapping[str, Any]) -> tuple[RunView, RunDetails] | None:

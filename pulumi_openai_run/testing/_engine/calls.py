@@ -1,8 +1,8 @@
 """The RPC side of the engine harness: :class:`ProviderServer` speaks ``pulumirpc.ResourceProvider`` to the
 real dynamic-provider server the way the Pulumi engine does.
 
-``GetPluginInfo``, ``Configure``, then ``Check``/``Diff``/``Create``/``Read``/``Update``/``Delete``, so a test
-goes through dill (de)serialization of the provider, protobuf ``Struct`` marshalling (every number arrives as
+``GetPluginInfo``, ``Configure``, then ``Check``/``Diff``/``Create``/``Read``/``Update``/``Delete`` (and ``Cancel``),
+so a test goes through dill (de)serialization of the provider, protobuf ``Struct`` marshalling (every number arrives as
 a ``float``), unknowns, secrets and the server's error reporting, none of which a direct method call
 exercises.
 
@@ -252,6 +252,11 @@ class ProviderServer(ProviderProcess):
         )
         response = self._call("Update", request, timeout=timeout + _DEADLINE_GRACE)
         return self._outputs(response.properties, news)
+
+    def cancel(self) -> None:
+        """Send ``Cancel``, as the engine does on the first Ctrl-C of ``pulumi up`` (it asks the provider to stop
+        what it is doing; the calls in flight still answer)."""
+        self._call("Cancel", empty_pb2.Empty())
 
     def delete(self, urn: str, id: str, props: Mapping[str, Any], *,
                old_inputs: Mapping[str, Any] | None = None, timeout: float = 600) -> None:
