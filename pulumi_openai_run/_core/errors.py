@@ -138,3 +138,38 @@ def still_running(words: RunWords, failure: str, stopping: StopFailedError,
         f"with {words.how_to_stop(run_id, thread_id)}."
     )
     return RunStillRunningError(f"{failure} {message}" if failure else message, run_id, None)
+
+
+class RunInterruptedError(RunError):
+    """A create that ``pulumi up``'s interruption (the engine's ``Cancel``) ended; says what became of its run."""
+
+    WHY = "`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel)"
+
+    @classmethod
+    def not_started(cls, words: RunWords, thread_id: str) -> RunInterruptedError:
+        return cls(f"{cls.WHY} before this {words.run_word} was created on {words.thread_word} {thread_id}: "
+                   "nothing was started.", None, None)
+
+    @classmethod
+    def unknown(cls, words: RunWords, thread_id: str) -> RunInterruptedError:
+        run, thread = words.run_word, words.thread_word
+        return cls(
+            f"{cls.WHY} while this {run} was being created on {thread} {thread_id}, before the API named it, so "
+            f"no {run} is recorded. Most likely none was made; if the API did make one, it is the newest on "
+            f"{thread} {thread_id}: check, and cancel it if it is still running.", None, None)
+
+    @classmethod
+    def cancelled(cls, words: RunWords, run_id: str, thread_id: str | None, now: str) -> RunInterruptedError:
+        ended = "the cancel is confirmed" if now in ("cancelled", "gone") else f"it ended {now} meanwhile"
+        return cls(
+            f"{run_on(words, run_id, thread_id)} was cancelled: {cls.WHY} while the {words.run_word} was awaited, "
+            f"and {ended}. It is not recorded in the stack; `pulumi up` again starts a new {words.run_word}.",
+            run_id, now)
+
+    @classmethod
+    def unconfirmed(cls, words: RunWords, run_id: str, thread_id: str | None, reason: str) -> RunInterruptedError:
+        return cls(
+            f"{cls.WHY} while {words.run_word} {run_id}{f' on {words.thread_word} {thread_id}' if thread_id else ''}"
+            f" was awaited. It was asked to cancel, but that could not be confirmed ({reason}), so it may still be "
+            f"running, and billing, and is not in the stack: stop it by hand with "
+            f"{words.how_to_stop(run_id, thread_id)}.", run_id, None)

@@ -40,8 +40,6 @@ from collections.abc import Callable, Iterator
 from concurrent import futures
 from typing import Any
 
-from pulumi_openai_run._core.errors import RunError
-
 SERVER_THREADS = 256
 """Threads for the engine's resource calls in the dynamic-provider server (the SDK's own pool has 4);
 started on demand. Waiting runs beyond this many queue."""
@@ -68,38 +66,6 @@ class Interrupted(Exception):
 
     def __init__(self) -> None:
         super().__init__("`pulumi up` was interrupted (Ctrl-C): the provider stopped waiting.")
-
-
-class RunInterruptedError(RunError):
-    """A create that ``pulumi up``'s interruption ended; the message says what became of its run."""
-
-    WHY = "`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel)"
-
-    @classmethod
-    def not_started(cls, thread_id: str) -> RunInterruptedError:
-        return cls(f"{cls.WHY} before this run was created on thread {thread_id}: nothing was started.",
-                   None, None)
-
-    @classmethod
-    def unknown(cls, thread_id: str) -> RunInterruptedError:
-        return cls(
-            f"{cls.WHY} while this run was being created on thread {thread_id}, before the API confirmed it, so "
-            f"no run is recorded. Most likely none was made; if the API did make one, it is the newest on thread "
-            f"{thread_id}: check, and cancel it if it is still running.", None, None)
-
-    @classmethod
-    def cancelled(cls, run_id: str, thread_id: str, now: str) -> RunInterruptedError:
-        ended = "the cancel is confirmed" if now in ("cancelled", "gone") else f"it ended {now} meanwhile"
-        return cls(
-            f"Run {run_id} on thread {thread_id} was cancelled: {cls.WHY} while the run was awaited, and "
-            f"{ended}. It is not recorded in the stack; `pulumi up` again starts a new run.", run_id, now)
-
-    @classmethod
-    def unconfirmed(cls, run_id: str, thread_id: str, reason: str) -> RunInterruptedError:
-        return cls(
-            f"{cls.WHY} while run {run_id} on thread {thread_id} was awaited. It was asked to cancel, but that "
-            f"could not be confirmed ({reason}), so it may still be running: check it, and cancel it by hand "
-            f"if it is (the API's cancel for {run_id}, or the OpenAI dashboard).", run_id, None)
 
 
 # --- the signal ------------------------------------------------------------------------------------

@@ -22,13 +22,13 @@ from pulumi_openai_run._core.errors import (
     Ending,
     RunError,
     RunFailedError,
+    RunInterruptedError,
     RunRequiresActionError,
     RunWindowElapsedError,
     StopFailedError,
     run_on,
     still_running,
 )
-from pulumi_openai_run._core.interrupt import RunInterruptedError
 from pulumi_openai_run._core.waiting import (
     CANCEL_CEILING,
     LAST_LOOK_CEILING,
@@ -55,7 +55,7 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
     window = waiting.window
     thread_id = inputs["thread_id"]
     if interrupt.interrupted():  # the engine is shutting down: start nothing new
-        raise RunInterruptedError.not_started(str(thread_id))
+        raise RunInterruptedError.not_started(backend.api, str(thread_id))
     deadline = Deadline(waiting.create_budget)
     journal = journal if journal is not None else Journal()
     named: list[str] = []
@@ -73,7 +73,7 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
         except Interrupted:  # before the create returned: a run the API named is stopped all the same
             if named:
                 raise _cancel_interrupted(backend, RunRef(named[-1], thread_id)) from None
-            raise RunInterruptedError.unknown(str(thread_id)) from None
+            raise RunInterruptedError.unknown(backend.api, str(thread_id)) from None
         if window is None:
             _stop_duplicates(backend, attempt, view)
             return view, RunDetails()
@@ -192,10 +192,10 @@ def _cancel_interrupted(backend: RunBackend, ref: RunRef) -> RunInterruptedError
             stop(backend, ref, probably_active=True)
             now = backend.get(ref, Deadline(CANCEL_CEILING))
         except Exception as error:
-            return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), str(error).rstrip("."))
+            return RunInterruptedError.unconfirmed(backend.api, ref.run_id, ref.thread_id, str(error).rstrip("."))
     if now is not None and now.status in backend.active:
-        return RunInterruptedError.unconfirmed(ref.run_id, str(ref.thread_id), f"it is still {now.status}")
-    return RunInterruptedError.cancelled(ref.run_id, str(ref.thread_id), now.status if now else "gone")
+        return RunInterruptedError.unconfirmed(backend.api, ref.run_id, ref.thread_id, f"it is still {now.status}")
+    return RunInterruptedError.cancelled(backend.api, ref.run_id, ref.thread_id, now.status if now else "gone")
 
 
 def read(backend: RunBackend, ref: RunRef, props: Mapping[str, Any]) -> tuple[RunView, RunDetails] | None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from pulumi_openai_run import Run
+from pulumi_openai_run._apis import APIS
 from pulumi_openai_run.testing import FakeOpenAI, ProviderError, ProviderServer, RunScript, Secret, urn
 from tests.apis import ASSISTANTS, ApiCase
 from tests.engine.conftest import API_KEY
@@ -100,9 +101,11 @@ def test_cancel_ends_every_waiting_create_and_cancels_its_run(server: ProviderSe
         message = failure(create)
         [run] = api.runs_on(fake, ids["thread_id"])  # cancelled, and no second run made
         assert run["status"] == "cancelled"
-        assert (f"Run {run['id']} on thread {ids['thread_id']} was cancelled: `pulumi up` was interrupted "
-                "(Ctrl-C; the engine sent Cancel) while the run was awaited, and the cancel is confirmed.") in message
-        assert "`pulumi up` again starts a new run" in message
+        words = APIS[api.name]
+        assert (f"{words.run_word.capitalize()} {run['id']} on {words.thread_word} {ids['thread_id']} was "
+                "cancelled: `pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) while the "
+                f"{words.run_word} was awaited, and the cancel is confirmed.") in message
+        assert f"`pulumi up` again starts a new {words.run_word}" in message
 
 
 def test_a_create_after_the_interruption_starts_nothing(server: ProviderServer, pool: ThreadPoolExecutor,
@@ -116,7 +119,9 @@ def test_a_create_after_the_interruption_starts_nothing(server: ProviderServer, 
     with pytest.raises(ProviderError) as raised:
         server.create(urn(Run, "late"), {**api_ids, "api": api.name, "completion_window": 900.0, "__provider": blob})
 
-    assert (f"`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) before this run was created on thread "
+    words = APIS[api.name]
+    assert (f"`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) before this {words.run_word} was "
+            f"created on {words.thread_word} "
             f"{api_ids['thread_id']}: nothing was started.") in raised.value.details
     assert api.runs_on(fake, api_ids["thread_id"]) == []
     assert fake.requests == []  # not a single request: the engine is shutting down
@@ -155,5 +160,5 @@ def test_a_create_waiting_for_a_busy_thread_stops_and_says_what_to_check(server:
     server.cancel()
 
     assert (f"`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) while this run was being created on "
-            f"thread {ids['thread_id']}, before the API confirmed it, so no run is recorded.") in failure(waiting)
+            f"thread {ids['thread_id']}, before the API named it, so no run is recorded.") in failure(waiting)
     assert [run["id"] for run in ASSISTANTS.runs_on(fake, ids["thread_id"])] == [first]  # none was made

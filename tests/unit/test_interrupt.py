@@ -20,8 +20,7 @@ from grpc import _server
 from pulumi_openai_run._apis.assistants import ASSISTANTS
 from pulumi_openai_run._core import interrupt, waiting
 from pulumi_openai_run._core.calls import follow_events
-from pulumi_openai_run._core.errors import ApiError
-from pulumi_openai_run._core.interrupt import RunInterruptedError
+from pulumi_openai_run._core.errors import ApiError, RunInterruptedError
 from pulumi_openai_run._core.waiting import Deadline, Interrupted, Polled, poll_until, with_retries
 from pulumi_openai_run._runs import lifecycle
 from pulumi_openai_run._runs.backend import RunRef, RunView
@@ -307,8 +306,8 @@ def test_an_interrupted_create_whose_cancel_fails_says_the_run_may_still_run(ste
     assert str(raised.value) == (
         "`pulumi up` was interrupted (Ctrl-C; the engine sent Cancel) while run run_1 on thread thread_t was "
         "awaited. It was asked to cancel, but that could not be confirmed (Could not cancel run run_1: boom "
-        "(HTTP 500)), so it may still be running: check it, and cancel it by hand if it is (the API's cancel for "
-        "run_1, or the OpenAI dashboard).")
+        "(HTTP 500)), so it may still be running, and billing, and is not in the stack: stop it by hand with POST "
+        "<openai:baseUrl>/threads/thread_t/runs/run_1/cancel (header OpenAI-Beta: assistants=v2).")
 
 
 def test_a_create_after_the_interruption_starts_nothing(stepped_clock: SteppedClock) -> None:
