@@ -36,6 +36,9 @@ def run_on(words: RunWords, run_id: str, thread_id: str | None) -> str:
 class RunError(Exception):
     """A run that did not succeed; ``pulumi up`` reports the message."""
 
+    may_still_run = False
+    """Whether the run may still be running (stopping it failed or was not confirmed)."""
+
     def __init__(self, message: str, run_id: str | None, status: str | None) -> None:
         super().__init__(message)
         self.run_id = run_id
@@ -121,6 +124,8 @@ class StopFailedError(ApiError):
 class RunStillRunningError(RunError):
     """Something failed, and stopping the run then failed too: it may still be running and billing."""
 
+    may_still_run = True
+
 
 def still_running(words: RunWords, failure: str, stopping: StopFailedError,
                   in_stack: bool) -> RunStillRunningError:
@@ -168,8 +173,14 @@ class RunInterruptedError(RunError):
 
     @classmethod
     def unconfirmed(cls, words: RunWords, run_id: str, thread_id: str | None, reason: str) -> RunInterruptedError:
-        return cls(
+        return cls._still_running(
             f"{cls.WHY} while {words.run_word} {run_id}{f' on {words.thread_word} {thread_id}' if thread_id else ''}"
             f" was awaited. It was asked to cancel, but that could not be confirmed ({reason}), so it may still be "
             f"running, and billing, and is not in the stack: stop it by hand with "
-            f"{words.how_to_stop(run_id, thread_id)}.", run_id, None)
+            f"{words.how_to_stop(run_id, thread_id)}.", run_id)
+
+    @classmethod
+    def _still_running(cls, message: str, run_id: str) -> RunInterruptedError:
+        error = cls(message, run_id, None)
+        error.may_still_run = True
+        return error

@@ -187,8 +187,10 @@ def _install(main: Any, frames: dict[int, types.FrameType]) -> str:
         cancel = _CancelExecutor(max_workers=2, thread_name_prefix="openai-run-cancel")
         _attach(targets, pool, cancel)
         _verify(servicer, pool, cancel)
-    except _ShapeError as problem:
-        warnings.warn(SHAPE_WARNING.format(problem=problem), RuntimeWarning, stacklevel=1)
+    except Exception as problem:  # a shape not foreseen: change nothing, say so, and never fail configure
+        detail = problem if isinstance(problem, _ShapeError) else f"{type(problem).__name__}: {problem}"
+        with contextlib.suppress(Exception):  # even under PYTHONWARNINGS=error
+            warnings.warn(SHAPE_WARNING.format(problem=detail), RuntimeWarning, stacklevel=1)
         return "fallback"
     return "installed"
 

@@ -4,8 +4,9 @@ The marker is derived, not drawn at random, so that a ``pulumi up`` that was kil
 then only warns of a pending create, and creates again) finds the run its predecessor started instead of
 starting and billing a second one. It is made of:
 
-* the **step**: the resource's identity (``<project>/<stack>/<resource name>``, which the ``Run`` class
-  sends as the hidden input ``__identity``) and its **generation** (``__generation``, which check derives
+* the **step**: the resource's identity (``<project>/<stack>/<resource name>``, or
+  ``<project>/<stack>/<parent type>::<parent name>/<resource name>`` for a Run inside a component, which the
+  ``Run`` class sends as the hidden input ``__identity``) and its **generation** (``__generation``, which check derives
   from the prior state: 0 for a resource the state does not hold, one more than the prior state's
   otherwise). Two creates with the same step are attempts at the same create of the same resource;
 * a hash of the inputs that force a new run (``on change: new run`` in the field table).
@@ -19,8 +20,14 @@ Contract:
 * a replacement (changed inputs, ``--replace``, ``replace_on_changes``) has a higher generation than any
   run the state records, so it never adopts nor stops the recorded run.
 
-Without an identity (a provider used directly, a state written before markers were derived) the marker is
-random: nothing is ever adopted, as before. Pure: no I/O.
+Without an identity (a provider used directly, not through the ``Run`` class) the marker is random: nothing
+is ever adopted. A resource recorded before markers were derived (or imported) has no generation to count
+from: its next create gets one derived from its recorded inputs, which no earlier run's marker has.
+
+What the marker cannot tell: a resource destroyed (or removed from the program, or dropped with ``pulumi
+state delete``) and created again starts at generation 0 again, as its first lifetime did. So a *finished*
+run is adopted only when the local journal names it (its entry exists only while a create is in flight, or
+after one was killed); runs found by listing a thread are adopted only while still active. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -55,8 +62,10 @@ def next_generation(olds: Mapping[str, Any]) -> str:
     if isinstance(previous, str) and previous.isdigit():
         return str(int(previous) + 1)
     # a resource recorded without a generation (imported, or created before markers were derived): no count
-    # to go on, so a fresh value, which can never equal the marker of the run the state records
-    return "x" + secrets.token_hex(6)
+    # to go on, so a value of its own, which no derived marker of a run the state records has; the same for
+    # every check of the same prior state, so that a killed replacement is still found by the next attempt
+    recorded = {key: value for key, value in olds.items() if key != "__provider"}
+    return "x" + _digest(json.dumps(recorded, sort_keys=True, default=str, separators=(",", ":")))[:12]
 
 
 def hidden_inputs(props: Mapping[str, Any]) -> dict[str, str]:

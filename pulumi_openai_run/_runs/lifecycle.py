@@ -65,9 +65,11 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
         journal.record(marker, api, run_id, thread_id)
 
     attempt = Create(inputs, marker, window, on_named)
+    before: set[str] = set()  # runs with this marker that existed before this create (an earlier lifetime's)
+    may_still_run = False
     try:
         try:
-            view = _adopted(backend, attempt, journal, deadline)
+            view = _adopted(backend, attempt, journal, deadline, before)
             if view is None:
                 view = backend.follow(attempt, deadline) if waiting.follow_stream else backend.start(attempt, deadline)
         except Interrupted:  # before the create returned: a run the API named is stopped all the same
@@ -75,14 +77,14 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
                 raise _cancel_interrupted(backend, RunRef(named[-1], thread_id)) from None
             raise RunInterruptedError.unknown(backend.api, str(thread_id)) from None
         if window is None:
-            _stop_duplicates(backend, attempt, view)
+            _stop_duplicates(backend, attempt, view, before)
             return view, RunDetails()
         ref = RunRef(view.id, thread_id)
         try:
             if not _settled(backend, view):
                 view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
                                   seen=Polled(done=False, poll_after=view.poll_after))
-            _stop_duplicates(backend, attempt, view)
+            _stop_duplicates(backend, attempt, view, before)
             return view, _conclude(backend, ref, view, window)
         except Interrupted:
             raise _cancel_interrupted(backend, ref) from None
@@ -98,11 +100,17 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
             try:
                 stop(backend, ref, probably_active=True)
             except StopFailedError as failed:
+                may_still_run = True
                 _note(interrupted, str(still_running(backend.api, "", failed, in_stack=False)))
             raise
+    except BaseException as error:
+        may_still_run = may_still_run or (isinstance(error, RunError) and error.may_still_run)
+        raise
     finally:
-        # the create is over: the engine's state records its run, or the run was stopped (or reported)
-        journal.forget(marker.token)
+        # the create is over: the engine's state records its run, or the run was stopped. One that may still
+        # be running keeps its entry, so that the next attempt at this create finds it (and adopts or stops it)
+        if not may_still_run:
+            journal.forget(marker.token)
 
 
 ADOPTABLE_ENDINGS = frozenset({"completed", "incomplete"})
@@ -110,19 +118,28 @@ ADOPTABLE_ENDINGS = frozenset({"completed", "incomplete"})
 a new attempt must run again)."""
 
 
-def _adopted(backend: RunBackend, attempt: Create, journal: Journal, deadline: Deadline) -> RunView | None:
+def _adopted(backend: RunBackend, attempt: Create, journal: Journal, deadline: Deadline,
+             before: set[str]) -> RunView | None:
     """The run an earlier, interrupted attempt at this create started, if one exists and can be adopted;
-    runs that such attempts made with other inputs are stopped first (nothing records them)."""
+    runs that such attempts made with other inputs are stopped first (nothing records them).
+
+    A finished run is adopted only when the journal names it: a resource destroyed and created again starts
+    over at the same generation, and its earlier lifetime's finished runs carry the same marker. The ids of
+    the runs seen go into ``before``."""
     if not attempt.marker.derived:
         return None
-    earlier = backend.earlier(attempt, journal.entries(attempt.marker), deadline)
+    entries = journal.entries(attempt.marker)
+    earlier = backend.earlier(attempt, entries, deadline)
+    before.update(view.id for view in earlier.mine)
+    journaled = {entry.run_id for entry in entries}
     thread_id = attempt.inputs["thread_id"]
     for stray in earlier.strays:
         if stray.status in backend.active:
             _stop_unrecorded(backend, thread_id, stray, (
                 "an interrupted `pulumi up` started it for this resource with other inputs, and no state "
                 "records it"))
-    usable = [view for view in earlier.mine if view.status in backend.active or view.status in ADOPTABLE_ENDINGS]
+    usable = [view for view in earlier.mine
+              if view.status in backend.active or (view.status in ADOPTABLE_ENDINGS and view.id in journaled)]
     if not usable:
         return None
     chosen, *others = sorted(usable, key=_progress, reverse=True)
@@ -135,15 +152,16 @@ def _adopted(backend: RunBackend, attempt: Create, journal: Journal, deadline: D
     return chosen
 
 
-def _stop_duplicates(backend: RunBackend, attempt: Create, kept: RunView) -> None:
+def _stop_duplicates(backend: RunBackend, attempt: Create, kept: RunView, before: set[str]) -> None:
     """After a create that followed an unknown outcome, look once more: a request processed late may have
-    made a second run with the same marker. Stop it (the one kept is the one state records)."""
+    made a second run with the same marker. Stop it (the one kept is the one state records); the runs seen
+    ``before`` the create are not its doing."""
     if not attempt.unsure or not attempt.marker.derived:
         return
     with contextlib.suppress(Exception):  # the look is a safety net; the run kept is the create's result
         earlier = backend.earlier(attempt, (), Deadline(LAST_LOOK_CEILING))
         for other in earlier.mine:
-            if other.id != kept.id:
+            if other.id != kept.id and other.id not in before:
                 _stop_duplicate(backend, attempt.inputs["thread_id"], other, kept)
 
 

@@ -102,8 +102,13 @@ class Run(pulumi.dynamic.Resource, module="openai", name="Run"):
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         props, opts = resource_props("Run", RunArgs, RUN_FIELDS, args, kwargs)
-        # which resource this is, for the create marker that lets a killed `pulumi up`'s run be found again
-        props[IDENTITY_KEY] = identity_of(pulumi.get_project(), pulumi.get_stack(), resource_name)
+        # which resource this is, for the create marker that lets a killed `pulumi up`'s run be found again; a
+        # Run inside a component is told apart from a namesake in another by its parent (not by the parent's
+        # URN, an output: a child may not wait on its parent)
+        parent = opts.parent if opts is not None else None
+        name = resource_name if parent is None else (
+            f"{parent.pulumi_resource_type}::{parent.pulumi_resource_name}/{resource_name}")
+        props[IDENTITY_KEY] = identity_of(pulumi.get_project(), pulumi.get_stack(), name)
         super().__init__(RunProvider(), resource_name, props, opts)
 
     @staticmethod

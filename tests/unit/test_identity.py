@@ -7,7 +7,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from pulumi_openai_run import RunProvider
+import pulumi
+
+from pulumi_openai_run import Run, RunProvider
 from pulumi_openai_run._runs.fields import RUN_FIELDS
 from pulumi_openai_run._runs.identity import GENERATION_KEY, IDENTITY_KEY, marker_for, next_generation
 from pulumi_openai_run._runs.journal import Journal
@@ -71,11 +73,12 @@ def test_without_an_identity_nothing_is_ever_adopted() -> None:
 
 
 def test_a_recorded_resource_without_a_generation_gets_one_that_matches_nothing() -> None:
-    """An imported run (or one created before markers were derived) has no generation to count from."""
-    imported = {"thread_id": "thread_t", "assistant_id": "asst_a"}
-    one, two = next_generation(imported), next_generation(imported)
-    assert one != two and not one.isdigit() and one not in ("0", "1")
-
+    """An imported run (or one created before markers were derived) has no generation to count from: it gets
+    one of its own, the same at every check of the same state (so a killed replacement is still found)."""
+    imported = {"thread_id": "thread_t", "assistant_id": "asst_a", "__provider": "blob"}
+    one, two = next_generation(imported), next_generation({**imported, "__provider": "another blob"})
+    assert one == two and not one.isdigit()
+    assert next_generation({**imported, "input": "Hi"}) != one
 
 def test_the_hidden_inputs_are_kept_in_state_and_not_taken_for_unknown_inputs() -> None:
     result = RunProvider().check({}, NEWS)
@@ -109,3 +112,38 @@ def test_the_journal_ignores_random_markers_and_an_unwritable_directory(tmp_path
         Journal(blocked / "creates").record(marker, "assistants", "run_x", "thread_t")  # the create goes on
     assert any("create journal" in str(w.message) for w in caught)
     assert Journal(blocked / "creates").entries(marker) == []
+
+
+def test_runs_of_one_name_in_different_components_have_different_identities() -> None:
+    """Pulumi tells `Run("run")` in component A from `Run("run")` in component B by the parent in the URN: so
+    must the marker, or one would adopt or cancel the other's run."""
+    sent: dict[str, Any] = {}
+
+    class Mocks(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            if args.typ.endswith("openai:Run"):
+                sent[args.name + (args.inputs.get("thread_id") or "")] = args.inputs.get(IDENTITY_KEY)
+            return f"{args.name}_id", dict(args.inputs)
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+            return {}, []
+
+    pulumi.runtime.set_mocks(Mocks(), project="proj", stack="dev")
+
+    class Team(pulumi.ComponentResource):
+        def __init__(self, name: str, thread: str) -> None:
+            super().__init__("example:index:Team", name)
+            Run("run", model="gpt-6-astra", thread_id=thread, opts=pulumi.ResourceOptions(parent=self))
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        Team("a", "conv_a")
+        Team("b", "conv_b")
+        Run("run", model="gpt-6-astra", thread_id="conv_top")
+        return pulumi.Output.from_input(None)
+
+    program()
+    assert sent["runconv_top"] == "proj/dev/run"
+    assert sent["runconv_a"] == "proj/dev/example:index:Team::a/run"
+    assert sent["runconv_b"] == "proj/dev/example:index:Team::b/run"
+    assert len({sent["runconv_a"], sent["runconv_b"], sent["runconv_top"]}) == 3

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import openai
 
 from pulumi_openai_run._apis.responses import RESPONSES, mapping
+from pulumi_openai_run._core import interrupt
 from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
@@ -77,6 +78,8 @@ T = TypeVar("T")
 
 _log = logging.getLogger("pulumi_openai_run")
 
+TURN_SLICE = 1.0
+"""Seconds a create waits for its turn on a conversation before it looks whether pulumi up was interrupted."""
 LOCKED = "conversation_locked"
 """The error code of a create on a conversation that another response is running on."""
 
@@ -298,13 +301,15 @@ class ResponsesBackend:
             if busy.expired():
                 raise ApiError(
                     f"Could not create a response: conversation {conversation} was still busy with another "
-                    f"response ({said}) when the time to wait for it ran out (the completion_window, or "
+                    f"response{f' ({said})' if said else ''} when the time to wait for it ran out (the "
+                    "completion_window, or "
                     f"{BUSY_THREAD_CEILING / 60:g} minutes without one). Nothing was created."
                 )
             # this process's creates on one conversation take turns, so that when a response ends the next
             # create is sent once, not by every waiter at the same moment (all but one refused)
             turn = _HOLDERS.turn(conversation)
-            if not turn.acquire(timeout=min(busy.remaining(), threading.TIMEOUT_MAX)):
+            if not turn.acquire(timeout=min(busy.remaining(), TURN_SLICE)):
+                interrupt.check()  # waiting for a turn is a wait too: Ctrl-C ends it
                 continue
             try:
                 if said and _HOLDERS.on(conversation):

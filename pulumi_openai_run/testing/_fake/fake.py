@@ -251,6 +251,10 @@ class FakeOpenAI:
     def inject(self, fault: Fault) -> None:
         self._faults.add(fault)
 
+    def clear_faults(self) -> None:
+        """Disarm every fault not yet used up (the API heals)."""
+        self._faults.clear()
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far (faulted ones included), oldest first; a copy."""
