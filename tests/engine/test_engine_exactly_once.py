@@ -111,16 +111,18 @@ def test_the_next_up_adopts_the_run_a_killed_up_started(fake: FakeOpenAI, api: A
 @pytest.mark.parametrize("stream", [False, True], ids=["polling", "streaming"])
 def test_without_the_journal_the_thread_s_runs_are_enough_on_assistants(
         fake: FakeOpenAI, journal: Path, tmp_path: Path, blob: str, stream: bool) -> None:
-    """A next up on another machine (no journal): Assistants runs can be listed, and carry their marker.
-    (Responses cannot be listed: there, only the journal finds a killed up's response.)"""
+    """A next up on another machine (no journal): Assistants runs can be listed, and carry their marker, so
+    one still running is found. (A finished one is not adopted on the list's word alone: a resource created
+    again after a destroy has the same marker as its first lifetime's runs. Responses cannot be listed: there,
+    only the journal finds a killed up's response.)"""
     news = {**ASSISTANTS.seed(fake), "api": "assistants", "completion_window": 60.0, "instructions": "Be brief.",
             "__identity": IDENTITY, "__provider": blob, "stream_for_tool": stream}
-    adopted_after_a_kill(fake, ASSISTANTS, journal, tmp_path / "elsewhere", news)
+    adopted_after_a_kill(fake, ASSISTANTS, journal, tmp_path / "elsewhere", news, duration=5.0)
 
 
 def adopted_after_a_kill(fake: FakeOpenAI, api: ApiCase, journal: Path, next_journal: Path,
-                         news: dict[str, Any]) -> None:
-    fake.script_runs(RunScript(queued_for=0.05, duration=2.0))
+                         news: dict[str, Any], duration: float = 2.0) -> None:
+    fake.script_runs(RunScript(queued_for=0.05, duration=duration))
     run = killed_mid_wait(fake, api, journal, news)
     with server(fake, next_journal) as second:
         run_id, state = up(second, news)
