@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_openai_run.schema import Field, equivalent, inputs_of
+from pulumi_openai_run.schema.table import Field, comparable, inputs_of
 
 IDENTITY_KEY = "__identity"
 """Hidden input: ``<project>/<stack>/<resource name>``, sent by the ``Run`` class. Pulumi hides ``__`` keys
@@ -97,24 +97,12 @@ class CreateMarker:
 
 def marker_for(fields: Iterable[Field], props: Mapping[str, Any]) -> CreateMarker:
     """The marker of a create with inputs ``props`` (hidden inputs included)."""
-    forcing = {f.name: _comparable(f, props.get(f.name)) for f in inputs_of(fields) if f.on_change == "replace"}
+    forcing = {f.name: comparable(f, props.get(f.name)) for f in inputs_of(fields) if f.on_change == "replace"}
     inputs = _digest(json.dumps(forcing, sort_keys=True, default=str, separators=(",", ":")))
     identity, generation = props.get(IDENTITY_KEY), props.get(GENERATION_KEY)
     if not isinstance(identity, str) or not identity or not isinstance(generation, str) or not generation:
         return CreateMarker(step="r" + secrets.token_hex(8), inputs=inputs, derived=False)
     return CreateMarker(step=f"{_digest(identity)}-{generation}", inputs=inputs, derived=True)
-
-
-def _comparable(field: Field, value: Any) -> Any:
-    """``value`` in the form ``diff`` compares (so 300 and 300.0, or two spellings of a tool, hash alike)."""
-    if equivalent(field, value, None):
-        return None
-    if field.normalize is not None:
-        try:
-            return field.normalize(value)
-        except (TypeError, ValueError):
-            return value
-    return value
 
 
 def _digest(text: str) -> str:

@@ -163,10 +163,12 @@ def diff(fields: Iterable[Field], olds: Mapping[str, Any], news: Mapping[str, An
 
 def equivalent(field: Field, old: Any, new: Any) -> bool:
     """Whether two values of ``field`` mean the same to the API (absent counts as the field's default)."""
-    return bool(_comparable(field, old) == _comparable(field, new))
+    return bool(comparable(field, old) == comparable(field, new))
 
 
-def _comparable(field: Field, value: Any) -> Any:
+def comparable(field: Field, value: Any) -> Any:
+    """``value`` in the form ``diff`` compares: absent is the field's default, then normalized (so ``300`` and
+    ``300.0``, or two spellings of a tool, are one value)."""
     if value is None:
         value = field.default
     if value is None:

@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from pulumi_openai_run._apis import APIS
 from pulumi_openai_run.testing import FakeOpenAI, Fault, ProviderError, ProviderServer, RunScript
 from tests.apis import ASSISTANTS, ApiCase
 from tests.engine.conftest import API_KEY, RUN_URN, up
@@ -30,10 +31,8 @@ def said(error: ProviderError) -> str:
 
 
 def how_to_stop(api: ApiCase, run_id: str, thread_id: str) -> str:
-    if api is ASSISTANTS:
-        return f"POST <openai:baseUrl>/threads/{thread_id}/runs/{run_id}/cancel (header OpenAI-Beta: assistants=v2)"
-    return (f"POST https://api.openai.com/v1/responses/{run_id}/cancel "
-            f"(or <openai:baseUrl>/responses/{run_id}/cancel)")
+    """The request that stops the run by hand, as the API's record words it (test_stop_failures checks it)."""
+    return APIS[api.name].how_to_stop(run_id, thread_id)
 
 
 def cancels(fake: FakeOpenAI, api: ApiCase, run_id: object, thread_id: str) -> int:

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from pulumi_openai_run import RunProvider
+from pulumi_openai_run._apis import APIS
 from pulumi_openai_run._core.waiting import CANCEL_CEILING
 from pulumi_openai_run._runs.provider import ProviderError
 from pulumi_openai_run.testing import FakeApiClock, FakeOpenAI, Fault, RunScript
@@ -25,10 +26,8 @@ def words(api: ApiCase) -> tuple[str, str]:
 
 
 def how_to_stop(api: ApiCase, run_id: str, thread_id: str) -> str:
-    if api is ASSISTANTS:
-        return f"POST <openai:baseUrl>/threads/{thread_id}/runs/{run_id}/cancel (header OpenAI-Beta: assistants=v2)"
-    return (f"POST https://api.openai.com/v1/responses/{run_id}/cancel "
-            f"(or <openai:baseUrl>/responses/{run_id}/cancel)")
+    """The request that stops the run by hand, as the API's record words it (test_stop_failures checks it)."""
+    return APIS[api.name].how_to_stop(run_id, thread_id)
 
 
 def assert_says_it_may_still_run(message: str, api: ApiCase, run_id: str, thread_id: str, why: str) -> None:

@@ -96,8 +96,9 @@ def test_destroy_of_a_run_that_stays_cancelling(stepped_clock: SteppedClock) -> 
     assert str(caught.value) == (
         f"Stopping response resp_1 failed: the API took the cancel, but after {CANCEL_CEILING:g} s the response "
         "is still cancelling. It may still be running, and billing: run `pulumi destroy` again, or stop it by "
-        "hand with POST https://api.openai.com/v1/responses/resp_1/cancel (or "
-        "<openai:baseUrl>/responses/resp_1/cancel).")
+        f"hand with {RESPONSES.how_to_stop('resp_1', None)}.")
+    assert RESPONSES.how_to_stop("resp_1", None).startswith("POST ")
+    assert "/responses/resp_1/cancel" in RESPONSES.how_to_stop("resp_1", None)
     assert backend.cancels == 0  # it was already cancelling: waited for, not cancelled again
 
 

@@ -22,20 +22,16 @@ exercises.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped,unused-ignore]
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING
-
-from .process import DEFAULT_STARTUP_TIMEOUT, ProviderProcess
+from .process import DEFAULT_RPC_TIMEOUT, ProviderProcess
 from .wire import (
-    DEFAULT_PROJECT,
     PropertyMap,
     config_variable,
     from_struct,
@@ -46,12 +42,10 @@ from .wire import (
 )
 
 _DEADLINE_GRACE = 30.0
-"""Added to a Create/Update/Delete's own timeout for the RPC's deadline, and to the provider's bound for
-the other calls."""
+"""Added to a Create/Update/Delete's own timeout for the RPC's deadline."""
 
-DEFAULT_RPC_DEADLINE = TRANSIENT_RETRY_CEILING + _DEADLINE_GRACE
-"""The deadline of an RPC without a timeout of its own (Read, Check, Diff, Configure): the longest a
-provider call without one may take (a Read's retries stop after ``TRANSIENT_RETRY_CEILING``), plus grace."""
+DEFAULT_RPC_DEADLINE = DEFAULT_RPC_TIMEOUT
+"""The deadline of an RPC without a timeout of its own (see ``process.DEFAULT_RPC_TIMEOUT``)."""
 
 _DIFF_CHANGES: dict[int, Literal["some", "none"]] = {
     provider_pb2.DiffResponse.DIFF_SOME: "some",
@@ -122,22 +116,6 @@ class ProviderServer(ProviderProcess):
     accept_secrets = False
     accept_resources = False
     _stub: provider_pb2_grpc.ResourceProviderStub | None = None
-
-    def __init__(
-        self,
-        config: Mapping[str, Any] | None = None,
-        env: Mapping[str, str] | None = None,
-        log_path: Path | None = None,
-        *,
-        project: str = DEFAULT_PROJECT,
-        rpc_timeout: float = DEFAULT_RPC_DEADLINE,
-        startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
-        python_args: Sequence[str] = ("-m", "pulumi.dynamic"),
-    ) -> None:
-        """As :class:`ProviderProcess`, with ``rpc_timeout`` (the deadline of an RPC without a timeout of its
-        own) defaulting to :data:`DEFAULT_RPC_DEADLINE`."""
-        super().__init__(config, env, log_path, project=project, rpc_timeout=rpc_timeout,
-                         startup_timeout=startup_timeout, python_args=python_args)
 
     def _handshake(self) -> None:
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)

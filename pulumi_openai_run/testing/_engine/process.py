@@ -24,12 +24,16 @@ from typing import IO, Any, TypeVar
 
 import grpc
 
+from pulumi_openai_run._core.waiting import TRANSIENT_RETRY_CEILING
+
 from .wire import DEFAULT_PROJECT, Secret, config_variable
 
 _P = TypeVar("_P", bound="ProviderProcess")
 
 DEFAULT_STARTUP_TIMEOUT = 30.0
-DEFAULT_RPC_TIMEOUT = 60.0
+DEFAULT_RPC_TIMEOUT = TRANSIENT_RETRY_CEILING + 30.0
+"""The deadline of an RPC without a timeout of its own (Read, Check, Diff, Configure): the provider's longest
+bound on such a call (a Read retries for up to ``TRANSIENT_RETRY_CEILING``), and a grace for the last request."""
 _GRPC_OPTIONS = [
     ("grpc.max_receive_message_length", 400 * 1024 * 1024),
     ("grpc.max_send_message_length", 400 * 1024 * 1024),
