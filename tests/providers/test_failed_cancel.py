@@ -6,6 +6,7 @@ the engine, with a refused cancel: tests/engine/test_engine_failed_cancel.py."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -81,15 +82,22 @@ def test_a_refused_poll_then_cancels_that_keep_failing(
     assert_says_it_may_still_run(message, api, str(run["id"]), thread, f"Could not cancel {noun} {run['id']}")
 
 
-def test_requires_action_whose_cancels_keep_failing_still_names_the_function(
-        fake: FakeOpenAI, provider: RunProvider, fake_clock: FakeApiClock, start: float) -> None:
+def requires_action_whose_cancel_fails(fake: FakeOpenAI, provider: RunProvider,
+                                        times: int) -> tuple[dict[str, str], dict[str, Any], str]:
+    """A run that calls lookup_order, whose next ``times`` cancels get a 500: the ids, the run on the fake and
+    the create's error."""
     ids = ASSISTANTS.seed(fake)
     fake.script_runs(RunScript(outcome="requires_action", function_name="lookup_order"))
-    fake.inject(Fault(method="POST", path=ASSISTANTS.cancel, status=500, times=10_000))
+    fake.inject(Fault(method="POST", path=ASSISTANTS.cancel, status=500, times=times))
     with pytest.raises(ProviderError) as caught:
         provider.create({**ids, "completion_window": 30.0, "tools": TOOLS})
-    message = str(caught.value)
     [run] = fake.runs_on(ids["thread_id"])
+    return ids, run, str(caught.value)
+
+
+def test_requires_action_whose_cancels_keep_failing_still_names_the_function(
+        fake: FakeOpenAI, provider: RunProvider, fake_clock: FakeApiClock, start: float) -> None:
+    ids, run, message = requires_action_whose_cancel_fails(fake, provider, times=10_000)
     assert run["status"] == "requires_action"
     assert fake.now() - start <= 30.0 + CANCEL_CEILING + 1e-6  # one stop, not a second one after it
     assert message.startswith(f"Run {run['id']} on thread {ids['thread_id']} requires action within "
@@ -101,13 +109,7 @@ def test_requires_action_whose_cancels_keep_failing_still_names_the_function(
 
 def test_requires_action_whose_first_cancel_fails_and_a_retry_cancels(
         fake: FakeOpenAI, provider: RunProvider, fake_clock: FakeApiClock) -> None:
-    ids = ASSISTANTS.seed(fake)
-    fake.script_runs(RunScript(outcome="requires_action", function_name="lookup_order"))
-    fake.inject(Fault(method="POST", path=ASSISTANTS.cancel, status=500, times=3))
-    with pytest.raises(ProviderError) as caught:
-        provider.create({**ids, "completion_window": 30.0, "tools": TOOLS})
-    message = str(caught.value)
-    [run] = fake.runs_on(ids["thread_id"])
+    _, run, message = requires_action_whose_cancel_fails(fake, provider, times=3)
     assert run["status"] == "cancelled" and fake.count("POST", ASSISTANTS.cancel) == 4
     assert "it called lookup_order" in message and message.count("so the run was cancelled") == 1
     assert "Could not cancel" not in message and "may still be running" not in message
