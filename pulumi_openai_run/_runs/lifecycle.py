@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -45,6 +46,26 @@ from pulumi_openai_run._runs.identity import CreateMarker
 from pulumi_openai_run._runs.journal import Journal
 
 _log = logging.getLogger("pulumi_openai_run")
+
+PROGRESS_EVERY = 5.0
+"""Seconds between two progress lines of an awaited run whose status stays the same."""
+
+
+class _Progress:
+    """Logs an awaited run's status at INFO on the ``pulumi_openai_run`` logger: ``Response resp_1 on
+    conversation conv_1: in_progress, 12 s``, when the status changes and every :data:`PROGRESS_EVERY` seconds
+    while it stays."""
+
+    def __init__(self, backend: RunBackend, ref: RunRef) -> None:
+        self._what = run_on(backend.api, ref.run_id, ref.thread_id)
+        self._started = self._logged_at = time.monotonic()
+        self._status: str | None = None
+
+    def saw(self, view: RunView) -> None:
+        now = time.monotonic()
+        if view.status != self._status or now - self._logged_at >= PROGRESS_EVERY:
+            self._status, self._logged_at = view.status, now
+            _log.info("%s: %s, %d s", self._what, view.status, round(now - self._started))
 
 
 def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: str,
@@ -82,8 +103,15 @@ def create(backend: RunBackend, inputs: RunInputs, marker: CreateMarker, api: st
         ref = RunRef(view.id, thread_id)
         try:
             if not _settled(backend, view):
-                view = poll_until(lambda: _poll(backend, ref, deadline), deadline,
-                                  seen=Polled(done=False, poll_after=view.poll_after))
+                progress = _Progress(backend, ref)
+                progress.saw(view)
+
+                def poll() -> tuple[RunView, Polled]:
+                    polled = _poll(backend, ref, deadline)
+                    progress.saw(polled[0])
+                    return polled
+
+                view = poll_until(poll, deadline, seen=Polled(done=False, poll_after=view.poll_after))
             _stop_duplicates(backend, attempt, view, before)
             return view, _conclude(backend, ref, view, window)
         except Interrupted:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, TypeVar
@@ -52,17 +52,20 @@ class _OutputPump:
     sleeping.
     """
 
-    def __init__(self, stream: IO[bytes], log: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], log: IO[bytes], on_line: Callable[[str], None] | None = None,
+                 *, scan_port: bool = True, name: str = "pulumi-dynamic-stdout") -> None:
         self._fd = stream.fileno()
+        self._on_line = on_line
+        self._pending = b""
         self._stream = stream
         self._log = log
         self.lock = threading.Lock()
         self.port: queue.Queue[int | None] = queue.Queue()
         self._line = b""
-        self._port_found = False
+        self._port_found = not scan_port
         self._eof = False
         os.set_blocking(self._fd, False)
-        self._thread = threading.Thread(target=self._run, name="pulumi-dynamic-stdout", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _read_available(self) -> None:
@@ -78,11 +81,24 @@ class _OutputPump:
                 self._eof = True
                 if not self._port_found:
                     self.port.put(None)
+                if self._pending:
+                    self._emit_lines(b"\n")
                 return
             self._log.write(data)
             self._log.flush()
             if not self._port_found:
                 self._scan_for_port(data)
+            if self._on_line is not None:
+                self._emit_lines(data)
+
+    def _emit_lines(self, data: bytes) -> None:
+        """Hand each complete line to ``on_line`` (a callback error must not stop the copying)."""
+        assert self._on_line is not None
+        self._pending += data
+        *lines, self._pending = self._pending.split(b"\n")
+        for line in lines:
+            with contextlib.suppress(Exception):
+                self._on_line(line.decode(errors="replace").rstrip("\r"))
 
     def _scan_for_port(self, data: bytes) -> None:
         self._line += data
@@ -127,6 +143,8 @@ class ProviderProcess:
     the provider.  ``project`` becomes ``PULUMI_PROJECT``.  ``env`` is added to the child's environment (it
     wins over everything else; a ``PYTHONPATH`` in it is put first).  The child's stdout and stderr go to
     ``log_path`` (default: a temp file removed on exit; the text remains available from :meth:`log_text`).
+    ``on_stderr_line`` (optional) is called with each line the child writes to stderr (its logging), from a
+    reader thread, as it comes; the lines still go to the log too.
     """
 
     def __init__(
@@ -139,7 +157,9 @@ class ProviderProcess:
         rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
         startup_timeout: float = DEFAULT_STARTUP_TIMEOUT,
         python_args: Sequence[str] = ("-m", "pulumi.dynamic"),
+        on_stderr_line: Callable[[str], None] | None = None,
     ) -> None:
+        self.on_stderr_line = on_stderr_line
         self.initial_config: dict[str, Any] = dict(config or {})
         self.env: dict[str, str] = dict(env or {})
         self.project = project
@@ -154,6 +174,7 @@ class ProviderProcess:
         self._final_log: str | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._pump: _OutputPump | None = None
+        self._stderr_pump: _OutputPump | None = None
         self._channel: grpc.Channel | None = None
         self.port: int | None = None
 
@@ -223,11 +244,15 @@ class ProviderProcess:
             [sys.executable, "-u", *self.python_args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=self._log_file,
+            stderr=self._log_file if self.on_stderr_line is None else subprocess.PIPE,
             env=self._child_env(),
         )
         assert self._process.stdout is not None
         self._pump = _OutputPump(self._process.stdout, self._log_file)
+        if self.on_stderr_line is not None:
+            assert self._process.stderr is not None
+            self._stderr_pump = _OutputPump(self._process.stderr, self._log_file, self.on_stderr_line,
+                                            scan_port=False, name="pulumi-dynamic-stderr")
 
         try:
             port = self._pump.port.get(timeout=self.startup_timeout)
@@ -272,9 +297,10 @@ class ProviderProcess:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
-        pump, self._pump = self._pump, None
-        if pump is not None:
-            pump.close()
+        for pump in (self._pump, self._stderr_pump):
+            if pump is not None:
+                pump.close()
+        self._pump = self._stderr_pump = None
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
@@ -297,8 +323,9 @@ class ProviderProcess:
 
     def log_text(self) -> str:
         """Everything the server wrote to stdout/stderr so far (including the port line)."""
-        if self._pump is not None:
-            self._pump.drain()
+        for pump in (self._pump, self._stderr_pump):
+            if pump is not None:
+                pump.drain()
         if self._log_file is not None and self.log_path is not None:
             self._log_file.flush()
             return self.log_path.read_text(errors="replace")

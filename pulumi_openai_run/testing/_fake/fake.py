@@ -18,6 +18,8 @@ from .recording import RecordedRequest, RequestLog
 from .response_lifecycle import INCLUDABLE
 from .script import RunScript
 from .server import FakeServer
+from .snapshot import restore as restore_state
+from .snapshot import snapshot as snapshot_state
 from .state import FakeState
 from .transport import make_transport
 from .validation import validate
@@ -168,6 +170,19 @@ class FakeOpenAI:
         if metadata is not None:
             body["metadata"] = dict(metadata)
         return self._state.agents.create(validate(body, AGENT_FIELDS, required=("model",)))
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The store (every object, run and response, and the manual clock's time) as JSON-serialisable data,
+        for :meth:`restore` in another fake, e.g. in the next process. Scripts, faults and the request log are
+        not part of it; a run or response still active is kept as it is now, with nothing more scheduled."""
+        return snapshot_state(self._state)
+
+    def restore(self, snapshot: Mapping[str, Any]) -> FakeOpenAI:
+        """Replace this fake's store with a :meth:`snapshot`'s (``ValueError`` if it is not one); returns self."""
+        restore_state(self._state, snapshot)
+        return self
 
     # -- scripting and time ---------------------------------------------------------------------
 
