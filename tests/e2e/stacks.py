@@ -4,6 +4,7 @@ offline up), and what each API's ids look like in the offline up's output."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ def api_flag(api: str | None) -> list[str]:
     return [] if api is None else ["--api", api]
 
 
-def created(out: str, kind: str, name: str) -> str:
-    """The line of the offline up's output for the created resource ``kind name``."""
-    [line] = [line for line in out.splitlines() if f"dynamic/openai:{kind} {name} created" in line]
-    return line
+def created(state_dir: Path, kind: str, name: str) -> str:
+    """``(<id>`` of the resource ``kind name`` in the offline up's state (stack ``dev``) in ``state_dir``."""
+    document = json.loads((state_dir / "dev.json").read_text())
+    [found] = [r for r in document["resources"] if r["type"].endswith(f"openai:{kind}") and r["name"] == name]
+    return f"({found['id']}"

@@ -78,14 +78,18 @@ def test_ask_end_to_end_on_the_assistants_api() -> None:
 
 
 @pytest.mark.parametrize("api", [None, *APIS])
-def test_the_offline_up_command_takes_the_project_dir(api: str | None, capsys: pytest.CaptureFixture[str]) -> None:
-    assert offline_up([str(ASK), "--run-seconds", "0.1", *api_flag(api)]) == 0
+def test_the_offline_up_command_takes_the_project_dir(api: str | None, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    assert offline_up([str(ASK), "--run-seconds", "0.1", "--state-dir", str(tmp_path / "ok"), *api_flag(api)]) == 0
     out = capsys.readouterr().out
     assert f"(project {PROJECT})" in out and "openai:Message" not in out
     ids = CREATED_IDS[api or "responses"]  # no --api: today's OpenAI
-    assert ids["Thread"] in created(out, "Thread", "conversation") and ids["Run"] in created(out, "Run", "answer")
-    assert '"status": "completed"' in out and '"reply": "Hello from the fake assistant (offline up)."' in out
-    assert offline_up([str(ASK), "--run-seconds", "0.1", "--outcome", "failed", *api_flag(api)]) == 1
+    assert ids["Thread"] in created(tmp_path / "ok", "Thread", "conversation")
+    assert ids["Run"] in created(tmp_path / "ok", "Run", "answer")
+    assert 'status         : "completed"' in out
+    assert 'reply          : "Hello from the fake assistant (offline up)."' in out
+    assert offline_up([str(ASK), "--run-seconds", "0.1", "--outcome", "failed",
+                       "--state-dir", str(tmp_path / "failed"), *api_flag(api)]) == 1
     err = capsys.readouterr().err
     noun = "Run" if api == "assistants" else "Response"  # in the API's words
     assert f"error: pulumi-python:dynamic/openai:Run answer: {noun} {ids['Run'][1:]}" in err  # names the resource

@@ -4,6 +4,7 @@ the offline `up` command."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +92,13 @@ def test_multi_run_end_to_end_on_the_assistants_api() -> None:
 
 
 @pytest.mark.parametrize("api", [None, *APIS])
-def test_the_offline_up_command_takes_the_project_dir(api: str | None, capsys: pytest.CaptureFixture[str]) -> None:
-    assert offline_up([str(MULTI_RUN), "--run-seconds", "0.1", *api_flag(api)]) == 0
+def test_the_offline_up_command_takes_the_project_dir(api: str | None, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    assert offline_up([str(MULTI_RUN), "--run-seconds", "0.1", "--state-dir", str(tmp_path), *api_flag(api)]) == 0
     out = capsys.readouterr().out
-    assert f"(project {PROJECT})" in out and out.count("openai:Run ") == 3
+    assert f"(project {PROJECT})" in out and len(re.findall(r"openai:Run [\w-]+ created", out)) == 3
     ids = CREATED_IDS[api or "responses"]  # no --api: today's OpenAI
     for kind, name in (("Thread", "conversation"), ("Thread", "numbers"), ("Message", "follow-up"),
                        ("Run", "first-answer"), ("Run", "second-answer"), ("Run", "chart")):
-        assert ids[kind] in created(out, kind, name)
+        assert ids[kind] in created(tmp_path, kind, name)
     assert out.count('"completed"') == 3

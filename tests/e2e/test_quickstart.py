@@ -152,17 +152,20 @@ def test_quickstart_preview_checks_all_four_without_a_request(api: str) -> None:
 
 
 @pytest.mark.parametrize("api", [None, *APIS])
-def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     played = api or "responses"  # no --api: today's OpenAI
-    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", *api_flag(api)]) == 0
+    state_dir = str(tmp_path / "ok")
+    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--state-dir", state_dir, *api_flag(api)]) == 0
     out = capsys.readouterr().out
-    assert '"status": "completed"' in out and "pulumi-python:dynamic/openai:Run summary created" in out
+    assert 'status: "completed"' in out and "pulumi-python:dynamic/openai:Run summary created" in out
     for kind, name in (("Assistant", "helper"), ("Thread", "conversation"), ("Message", "question"),
                        ("Run", "summary")):
         prefix = CREATED_IDS[played].get(kind)
-        assert prefix is None or prefix in created(out, kind, name)
-    assert ("(asst_" in out) == (played == "assistants")  # an agent is no assistant
-    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--outcome", "failed", *api_flag(api)]) == 1
+        assert prefix is None or prefix in created(tmp_path / "ok", kind, name)
+    # an agent is no assistant
+    assert ("(asst_" in created(tmp_path / "ok", "Assistant", "helper")) == (played == "assistants")
+    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--outcome", "failed", "--state-dir",
+                       str(tmp_path / "failed"), *api_flag(api)]) == 1
     err = capsys.readouterr().err
     run_prefix = CREATED_IDS[played]["Run"][1:]
     noun = "Run" if played == "assistants" else "Response"  # in the API's words
@@ -173,18 +176,19 @@ def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize("api", [None, *APIS])
 def test_the_offline_up_runs_the_program_the_root_pulumi_yaml_names(
-        api: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+        api: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     root = QUICKSTART.parent.parent
-    assert offline_up([str(root), "--run-seconds", "0.1", "--config", "completionWindow=0", *api_flag(api)]) == 0
+    assert offline_up([str(root), "--run-seconds", "0.1", "--config", "completionWindow=0", "--state-dir",
+                       str(tmp_path), *api_flag(api)]) == 0
     out = capsys.readouterr().out
     assert f"program {root / 'examples' / 'quickstart'} (project {PROJECT})" in out
-    assert '"status": "queued"' in out  # completionWindow=0: created, not awaited
-    assert CREATED_IDS[api or "responses"]["Run"] in created(out, "Run", "summary")
+    assert 'status: "queued"' in out  # completionWindow=0: created, not awaited
+    assert CREATED_IDS[api or "responses"]["Run"] in created(tmp_path, "Run", "summary")
 
 
-def test_the_offline_up_refuses_malformed_config() -> None:
-    with pytest.raises(SystemExit):
-        offline_up(["--config", "question"])
+def test_the_offline_up_refuses_malformed_config(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline_up([str(QUICKSTART.parent.parent), "--config", "question"]) == 2
+    assert "--config" in capsys.readouterr().err
 
 
 MISSING = {"responses": ("resp_missing", "create_conversation"), "assistants": ("run_missing", "create_thread")}

@@ -70,7 +70,7 @@ class StepReporter:
         with self._lock:
             self._in_flight[id(step)] = step
         if not self.preview and step.op != "same":
-            self.printer.line(render.step_line(step.op, step.type, step.name, "doing") + "...")
+            self.printer.line(render.step_line(step.op, step.type, step.name, "doing", original=step.original) + "...")
 
     def finished(self, step: plan.Step, seconds: float) -> None:
         with self._lock:
@@ -79,12 +79,12 @@ class StepReporter:
             return
         keys = render.changed_keys(step.olds, step.news) if step.op in ("update", "replace", "refresh") else []
         if step.error is not None:
-            self.printer.line(render.step_line(step.op, step.type, step.name, "doing", seconds) +
-                              f" failed error: {step.error}")
+            self.printer.line(render.step_line(step.op, step.type, step.name, "doing", seconds,
+                                               original=step.original) + f" failed error: {step.error}")
             return
         phase: Literal["planned", "done"] = "planned" if self.preview else "done"
         self.printer.line(render.step_line(step.op, step.type, step.name, phase, None if self.preview else seconds,
-                                           render.diff_tag(keys)))
+                                           render.diff_tag(keys), original=step.original))
         for line in render.diff_lines(step.olds, step.news, step.replaces, indent=6) if keys else []:
             self.printer.line(line)
 
@@ -273,14 +273,15 @@ class Session:
         ok = program_error is None and not mocks.errors and not self.interrupted.is_set()
         if ok:
             for resource in plan.deletions(self.state.resources, mocks.registered, mocks.replaced):
+                original = any(resource is half for half in mocks.replaced)
                 if preview:
-                    step = plan.Step("delete", resource.urn, resource.type, resource.name)
+                    step = plan.Step("delete", resource.urn, resource.type, resource.name, original=original)
                     reporter.finished(step, 0.0)
                     steps.append(step)
                     continue
                 if self.interrupted.is_set():
                     break
-                step = engine.delete(self.server, resource, reporter)
+                step = engine.delete(self.server, resource, reporter, original=original)
                 steps.append(step)
                 if step.error is None:
                     self._forget(resource)

@@ -140,8 +140,8 @@ class DriverMocks(ProviderServerMocks):
 
         if decision.op == "replace" and decision.delete_first:
             assert old is not None
-            self._call(args, Step("delete", urn, args.typ, args.name, olds=old_inputs), lambda: self.server.delete(
-                urn, old.id, old_outputs, old_inputs=old_inputs))
+            first = Step("delete", urn, args.typ, args.name, olds=old_inputs, original=True)
+            self._call(args, first, lambda: self.server.delete(urn, old.id, old_outputs, old_inputs=old_inputs))
         resource_id, created = self._call(args, step, lambda: self.server.create(urn, news))
         if decision.op == "replace" and not decision.delete_first:
             assert old is not None
@@ -153,9 +153,10 @@ class DriverMocks(ProviderServerMocks):
         return resource_id, _wrap(created, created.secret_keys)
 
 
-def delete(server: ProviderServer, resource: ResourceState, reporter: Reporter) -> Step:
-    """Delete one resource (its stored outputs and inputs as the engine sends them); the step says how it went."""
-    step = Step("delete", resource.urn, resource.type, resource.name, olds=resource.inputs)
+def delete(server: ProviderServer, resource: ResourceState, reporter: Reporter, *, original: bool = False) -> Step:
+    """Delete one resource (its stored outputs and inputs as the engine sends them); the step says how it went.
+    ``original``: the old half of a replacement."""
+    step = Step("delete", resource.urn, resource.type, resource.name, olds=resource.inputs, original=original)
     reporter.started(step)
     began = time.monotonic()
     try:

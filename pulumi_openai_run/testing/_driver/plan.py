@@ -63,6 +63,8 @@ class Step:
     news: dict[str, Any] = field(default_factory=dict)
     replaces: tuple[str, ...] = ()
     error: str | None = None
+    original: bool = False
+    """A replaced resource's old half being deleted: shown, not counted (the replacement is)."""
 
 
 def counts(steps: Sequence[Step]) -> tuple[dict[str, int], int]:
@@ -70,7 +72,7 @@ def counts(steps: Sequence[Step]) -> tuple[dict[str, int], int]:
     done: dict[str, int] = {}
     unchanged = 0
     for step in steps:
-        if step.error is not None:
+        if step.error is not None or step.original:
             continue
         if step.op == "same":
             unchanged += 1

@@ -21,4 +21,5 @@ def _log_to_stderr() -> None:
 
 if __name__ == "__main__":
     _log_to_stderr()
-    runpy.run_module("pulumi.dynamic", run_name="__main__")
+    # as `python -m pulumi.dynamic`: its module is __main__ while it runs (the provider looks for its server there)
+    runpy.run_module("pulumi.dynamic", run_name="__main__", alter_sys=True)

@@ -73,10 +73,11 @@ def value_text(value: Any, indent: int = 0) -> str:
 
 
 def step_line(op: Op, type_: str, name: str, phase: Literal["doing", "done", "planned"],
-              seconds: float | None = None, extra: str = "") -> str:
-    """`` +  <type> <name> creating (0s)`` and the like (the CLI's non-interactive progress line)."""
+              seconds: float | None = None, extra: str = "", *, original: bool = False) -> str:
+    """`` +  <type> <name> creating (0s)`` and the like (the CLI's non-interactive progress line); ``original``:
+    the delete of a replaced resource's old half (``deleting original``)."""
     words = {"doing": _DOING, "done": _DONE, "planned": _PLANNED}[phase]
-    text = f" {SYMBOL[op]} {type_} {name} {words[op]}".rstrip()
+    text = f" {SYMBOL[op]} {type_} {name} {words[op]}{' original' if original else ''}".rstrip()
     if seconds is not None:
         text += f" ({duration(seconds)})"
     return f"{text} {extra}".rstrip()

@@ -97,7 +97,8 @@ def load(path: Path, stack: str, project: str) -> StackState:
     try:
         document = json.loads(path.read_text())
     except (OSError, ValueError) as error:
-        raise ValueError(f"{path}: not a readable state file ({error}); move it away to start the stack afresh") from None
+        raise ValueError(f"{path}: not a readable state file ({error}); move it away to start the stack "
+                         "afresh") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{path}: not a state file of format {FORMAT}; move it away to start the stack afresh")
     if document.get("project") != project or document.get("stack") != stack:
