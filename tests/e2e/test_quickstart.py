@@ -155,7 +155,8 @@ def test_quickstart_preview_checks_all_four_without_a_request(api: str) -> None:
 def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     played = api or "responses"  # no --api: today's OpenAI
     state_dir = str(tmp_path / "ok")
-    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--state-dir", state_dir, *api_flag(api)]) == 0
+    root = str(QUICKSTART.parent.parent)  # its Pulumi.yaml runs the quickstart
+    assert offline_up([root, "--run-seconds", "0.2", "--state-dir", state_dir, *api_flag(api)]) == 0
     out = capsys.readouterr().out
     assert 'status: "completed"' in out and "pulumi-python:dynamic/openai:Run summary created" in out
     for kind, name in (("Assistant", "helper"), ("Thread", "conversation"), ("Message", "question"),
@@ -164,7 +165,7 @@ def test_the_offline_up_command(api: str | None, capsys: pytest.CaptureFixture[s
         assert prefix is None or prefix in created(tmp_path / "ok", kind, name)
     # an agent is no assistant
     assert ("(asst_" in created(tmp_path / "ok", "Assistant", "helper")) == (played == "assistants")
-    assert offline_up([str(QUICKSTART), "--run-seconds", "0.2", "--outcome", "failed", "--state-dir",
+    assert offline_up([root, "--run-seconds", "0.2", "--outcome", "failed", "--state-dir",
                        str(tmp_path / "failed"), *api_flag(api)]) == 1
     err = capsys.readouterr().err
     run_prefix = CREATED_IDS[played]["Run"][1:]
@@ -209,3 +210,8 @@ def test_getting_a_run_that_does_not_exist_fails_naming_it(api: str, tmp_path: P
             patch.setenv("T", thread)
             with pytest.raises(ResourceFailedError, match=f"openai:Run old: resource '{missing}' does not exist"):
                 run_program(tmp_path, ProviderServerMocks(server))
+
+
+def test_the_offline_up_names_a_directory_without_pulumi_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert offline_up([str(QUICKSTART)]) == 2  # the program's directory, not the project's
+    assert f"no Pulumi.yaml in {QUICKSTART}" in capsys.readouterr().err
