@@ -88,3 +88,24 @@ def test_a_state_file_of_another_stack_is_refused_naming_it(tmp_path: Path) -> N
     path.write_text(json.dumps({"format": 99}))
     with pytest.raises(ValueError, match="not a state file of format 1"):
         state.load(path, "dev", "p")
+
+
+def test_a_provider_log_line_is_given_to_the_step_whose_thread_it_names() -> None:
+    one = plan.Step("create", "urn:one", "T", "one", news={"thread_id": "conv_1"})
+    two = plan.Step("create", "urn:two", "T", "two", news={"thread_id": "conv_2"})
+    assert render.owner("Response resp_9 on conversation conv_2: in_progress, 5 s", [one, two]) is two
+    assert render.owner("something else", [one, two]) is None
+    assert render.owner("something else", [one]) is one
+
+
+def test_a_program_error_is_located_in_the_program(tmp_path: Path) -> None:
+    from pulumi_openai_run.testing._driver.cli import program_location
+
+    program = tmp_path / "__main__.py"
+    program.write_text("def fail():\n    raise ValueError('no')\n")
+    namespace: dict[str, object] = {}
+    exec(compile(program.read_text(), str(program), "exec"), namespace)
+    with pytest.raises(ValueError) as caught:
+        namespace["fail"]()  # type: ignore[operator]
+    assert program_location(caught.value, tmp_path) == f"{program}:2: "
+    assert program_location(ValueError("elsewhere"), tmp_path) == ""

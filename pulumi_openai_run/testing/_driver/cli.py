@@ -148,7 +148,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except ValueError as error:
         print(f"error: {error}", file=err)
         return 2
-    return Session(command, args, project, config, state, state_dir, out, err).run()
+    try:
+        return Session(command, args, project, config, state, state_dir, out, err).run()
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once (the state was saved on the way out)
+        print("error: interrupted; the steps in flight were abandoned, the state is saved", file=err)
+        return INTERRUPTED_EXIT
 
 
 class Session:
@@ -260,35 +264,38 @@ class Session:
         program_error: BaseException | None = None
         exports: dict[str, Any] = {}
         secret_exports: frozenset[str] = frozenset()
+        steps: list[plan.Step] = []
         try:
-            result = run_program(self.project.program_dir, mocks, project=self.project.name, stack=self.args.stack,
-                                 config=self.config.program_config(), preview=preview)
-            exports, secret_exports = dict(result), result.secret_keys
-        except (ResourceFailedError, CheckFailedError) as error:
-            if not any(error is known for known in mocks.errors):
-                mocks.errors.append(error)
-        except Exception as error:  # the program's own error: shown with its file and line
-            program_error = error
-        steps = list(mocks.steps)
-        ok = program_error is None and not mocks.errors and not self.interrupted.is_set()
-        if ok:
-            for resource in plan.deletions(self.state.resources, mocks.registered, mocks.replaced):
-                original = any(resource is half for half in mocks.replaced)
-                if preview:
-                    step = plan.Step("delete", resource.urn, resource.type, resource.name, original=original)
-                    reporter.finished(step, 0.0)
+            try:
+                result = run_program(self.project.program_dir, mocks, project=self.project.name, stack=self.args.stack,
+                                     config=self.config.program_config(), preview=preview)
+                exports, secret_exports = dict(result), result.secret_keys
+            except (ResourceFailedError, CheckFailedError) as error:
+                if not any(error is known for known in mocks.errors):
+                    mocks.errors.append(error)
+            except Exception as error:  # the program's own error: shown with its file and line
+                program_error = error
+            steps.extend(mocks.steps)
+            ok = program_error is None and not mocks.errors and not self.interrupted.is_set()
+            if ok:
+                for resource in plan.deletions(self.state.resources, mocks.registered, mocks.replaced):
+                    original = any(resource is half for half in mocks.replaced)
+                    if preview:
+                        step = plan.Step("delete", resource.urn, resource.type, resource.name, original=original)
+                        reporter.finished(step, 0.0)
+                        steps.append(step)
+                        continue
+                    if self.interrupted.is_set():
+                        break
+                    step = engine.delete(self.server, resource, reporter, original=original)
                     steps.append(step)
-                    continue
-                if self.interrupted.is_set():
-                    break
-                step = engine.delete(self.server, resource, reporter, original=original)
-                steps.append(step)
-                if step.error is None:
-                    self._forget(resource)
-                else:
-                    mocks.errors.append(ResourceFailedError(resource.type, resource.name, step.error))
-        if not preview:
-            self.state.resources = plan.new_state_order(self.state.resources, mocks.current)
+                    if step.error is None:
+                        self._forget(resource)
+                    else:
+                        mocks.errors.append(ResourceFailedError(resource.type, resource.name, step.error))
+        finally:  # whatever happened, the state records what was made
+            if not preview:
+                self.state.resources = plan.new_state_order(self.state.resources, mocks.current)
         self._finish(steps, exports, secret_exports, planned=preview)
         return self._diagnostics(mocks.errors, program_error)
 
