@@ -109,3 +109,11 @@ def test_a_program_error_is_located_in_the_program(tmp_path: Path) -> None:
         namespace["fail"]()  # type: ignore[operator]
     assert program_location(caught.value, tmp_path) == f"{program}:2: "
     assert program_location(ValueError("elsewhere"), tmp_path) == ""
+
+
+def test_an_old_half_that_was_not_deleted_stays_in_the_state_and_goes_next_time() -> None:
+    old, new, other = _resource("a"), state.ResourceState("urn:a", "T", "a", "id-new", {}, {}), _resource("b")
+    after_failure = plan.new_state_order([old, other], [new])  # the delete of the old half failed
+    assert [(r.name, r.id) for r in after_failure] == [("a", "id-new"), ("a", "id-a"), ("b", "id-b")]
+    # the next update registers a and b: the pending old half of a is deleted, the live one is not
+    assert [r.id for r in plan.deletions(after_failure, {"urn:a", "urn:b"})] == ["id-a"]

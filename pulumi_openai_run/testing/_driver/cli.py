@@ -279,7 +279,7 @@ class Session:
             ok = program_error is None and not mocks.errors and not self.interrupted.is_set()
             if ok:
                 for resource in plan.deletions(self.state.resources, mocks.registered, mocks.replaced):
-                    original = any(resource is half for half in mocks.replaced)
+                    original = resource.urn in mocks.registered  # an old half of a replacement
                     if preview:
                         step = plan.Step("delete", resource.urn, resource.type, resource.name, original=original)
                         reporter.finished(step, 0.0)

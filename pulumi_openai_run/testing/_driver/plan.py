@@ -43,11 +43,18 @@ def decide(old: ResourceState | None, diff: DiffOutcome | None, new_inputs: Mapp
 
 def deletions(state: Sequence[ResourceState], registered: set[str],
               replaced: Sequence[ResourceState] = ()) -> list[ResourceState]:
-    """What the end of an update deletes, in order: the old halves of create-before-delete replacements (as
-    ``replaced`` holds them: same urn and id as their state entry) and the resources the program no longer
-    registers, newest first."""
+    """What the end of an update deletes, newest first: the old halves of create-before-delete replacements
+    (as ``replaced`` holds them: same urn and id as their state entry), old halves an earlier update left
+    pending (a later entry of a urn the state already has: the first one is the live one), and the resources
+    the program no longer registers."""
     halves = {(r.urn, r.id): r for r in replaced}
-    ordered = [halves.get((r.urn, r.id), r) for r in state if r.urn not in registered or (r.urn, r.id) in halves]
+    seen: set[str] = set()
+    ordered = []
+    for r in state:
+        pending = r.urn in seen
+        seen.add(r.urn)
+        if r.urn not in registered or (r.urn, r.id) in halves or pending:
+            ordered.append(halves.get((r.urn, r.id), r))
     return list(reversed(ordered))
 
 
@@ -82,7 +89,8 @@ def counts(steps: Sequence[Step]) -> tuple[dict[str, int], int]:
 
 
 def new_state_order(previous: Sequence[ResourceState], current: Sequence[ResourceState]) -> list[ResourceState]:
-    """The state after an update: the program's resources in this run's registration order, then any old
-    resource still present (a delete that failed), in its old order."""
-    urns = {r.urn for r in current}
-    return [*current, *(r for r in previous if r.urn not in urns)]
+    """The state after an update: the program's resources in this run's registration order, then every old
+    entry still present that is not one of them (by urn and id: a resource not deleted because the update
+    failed, an old half of a replacement whose delete failed or did not run), in its old order."""
+    kept = {(r.urn, r.id) for r in current}
+    return [*current, *(r for r in previous if (r.urn, r.id) not in kept)]
