@@ -188,8 +188,14 @@ def test_secrets_never_reach_output_or_state(tmp_path: Path) -> None:
     assert second.returncode == 0 and "    2 unchanged" in second.stdout  # an unchanged secret is no change
     changed = drive(project, "--secret", f"note={SECRET}-2")
     assert changed.returncode == 0 and f"{TYPE}Message note replaced" in changed.stdout
+    refreshed = drive(project, "refresh", "--secret", f"note={SECRET}-2")
+    assert refreshed.returncode == 0 and "    2 unchanged" in refreshed.stdout  # a masked value is no drift
+    unknown = drive(project, "refresh")  # the secret not given: still nothing of it shown or stored
+    assert unknown.returncode == 0 and "    2 unchanged" in unknown.stdout
     state = (project / ".pulumi-offline" / "dev.json").read_bytes()
-    for run in (first, second, changed):
+    destroyed = drive(project, "destroy", "--secret", f"note={SECRET}-2")
+    assert destroyed.returncode == 0 and "    - 2 deleted" in destroyed.stdout
+    for run in (first, second, changed, refreshed, unknown, destroyed):
         assert SECRET.encode() not in (run.stdout + run.stderr).encode()
     assert SECRET.encode() not in state and b"[secret]" in state
     assert "[secret]" in first.stdout

@@ -74,9 +74,12 @@ def test_the_state_file_masks_secrets_and_recognises_an_unchanged_one(tmp_path: 
     loaded = state.load(path, "dev", "p")
     [m] = loaded.resources
     assert m.inputs["content"] == "the [secret] here"
-    same = state.unmasked(loaded, m.inputs, m.masked, {"content": "the s3cret here"})
+    assert set(m.masked) == {"inputs.content", "outputs.content"}
+    same = state.unmasked(loaded, m.inputs, state.side(m.masked, "inputs"), {"content": "the s3cret here"})
     assert same["content"] == "the s3cret here"
-    changed = state.unmasked(loaded, m.inputs, m.masked, {"content": "the other one"})
+    changed = state.unmasked(loaded, m.inputs, state.side(m.masked, "inputs"), {"content": "the other one"})
+    secrets = state.unmasked_by_secrets(loaded, m.outputs, state.side(m.masked, "outputs"), ["x", "s3cret"])
+    assert secrets["content"] == "the s3cret here"
     assert changed["content"] == "the [secret] here"
 
 

@@ -35,7 +35,7 @@ from .._fake.script import OUTCOMES, RunScript
 from . import engine, plan, render
 from .config import ConfigError, Project, StackConfig, load_project, load_stack_config
 from .provider_host import LOG_PREFIX
-from .state import ResourceState, StackState, load, save, write_json
+from .state import ResourceState, StackState, load, save, side, unmasked_by_secrets, write_json
 
 COMMANDS = ("preview", "up", "refresh", "destroy")
 HEADERS = {"preview": "Previewing update", "up": "Updating", "refresh": "Refreshing", "destroy": "Destroying"}
@@ -287,7 +287,7 @@ class Session:
                         continue
                     if self.interrupted.is_set():
                         break
-                    step = engine.delete(self.server, resource, reporter, original=original)
+                    step = engine.delete(self.server, self._live(resource), reporter, original=original)
                     steps.append(step)
                     if step.error is None:
                         self._forget(resource)
@@ -306,7 +306,8 @@ class Session:
             if self.interrupted.is_set():
                 kept.append(resource)
                 continue
-            step, found = engine.refresh(self.server, resource, reporter)
+            step, found = engine.refresh(self.server, self.state, self._live(resource), reporter,
+                                         self.config.masked)
             steps.append(step)
             if step.error is not None:
                 errors.append(ResourceFailedError(resource.type, resource.name, step.error))
@@ -322,7 +323,7 @@ class Session:
         for resource in reversed(list(self.state.resources)):
             if self.interrupted.is_set():
                 break
-            step = engine.delete(self.server, resource, reporter)
+            step = engine.delete(self.server, self._live(resource), reporter)
             steps.append(step)
             if step.error is None:
                 self._forget(resource)
@@ -333,6 +334,18 @@ class Session:
             self.printer.line(f"The resources in the stack have been deleted; the state in {self.state_path} is "
                               "empty.")
         return self._diagnostics(errors, None)
+
+    def _live(self, resource: ResourceState) -> ResourceState:
+        """A state entry with its masked properties given their real values back where the stack's secrets
+        tell (see ``state.unmasked_by_secrets``), for a step that runs without the program."""
+        secrets = [self.config.values[k] for k in self.config.secret_keys if self.config.values.get(k)]
+        if not resource.masked or not secrets:
+            return resource
+        return ResourceState(resource.urn, resource.type, resource.name, resource.id,
+                             unmasked_by_secrets(self.state, resource.inputs, side(resource.masked, "inputs"), secrets),
+                             unmasked_by_secrets(self.state, resource.outputs, side(resource.masked, "outputs"),
+                                                 secrets),
+                             resource.masked)
 
     def _forget(self, resource: ResourceState) -> None:
         self.state.resources = [r for r in self.state.resources if (r.urn, r.id) != (resource.urn, resource.id)]

@@ -22,9 +22,10 @@ from .._engine.mocks import (
     provider_message,
 )
 from .._engine.wire import UNKNOWN, PropertyMap, Secret, to_plain
+from .config import MASK
 from .plan import Step, decide
 from .render import normalise
-from .state import ResourceState, StackState, unmasked
+from .state import ResourceState, StackState, is_masked_copy, side, unmasked
 
 PROVIDER_KEY = "__provider"
 
@@ -99,7 +100,7 @@ class DriverMocks(ProviderServerMocks):
         inputs = dict(args.inputs)
         plain_news, _ = to_plain(inputs)
         old = self.state.find(urn)
-        old_inputs = unmasked(self.state, old.inputs, old.masked, plain_news) if old else {}
+        old_inputs = unmasked(self.state, old.inputs, side(old.masked, "inputs"), plain_news) if old else {}
         checked = self._forward(args, lambda: self.server.check(urn, old_inputs, inputs))
         if checked.failures:
             raise CheckFailedError(urn, checked.failures)
@@ -110,7 +111,8 @@ class DriverMocks(ProviderServerMocks):
         diff: DiffOutcome | None = None
         old_outputs: dict[str, Any] = {}
         if old is not None:
-            old_outputs = unmasked(self.state, old.outputs, old.masked, checked_plain)
+            old_outputs = unmasked(self.state, old.outputs, side(old.masked, "outputs"),
+                                   checked_plain)
             diff = self._forward(args, lambda: self.server.diff(urn, old.id, old_outputs, news,
                                                                 old_inputs=old_inputs))
         decision = decide(old, diff, checked_plain)
@@ -154,8 +156,8 @@ class DriverMocks(ProviderServerMocks):
 
 
 def delete(server: ProviderServer, resource: ResourceState, reporter: Reporter, *, original: bool = False) -> Step:
-    """Delete one resource (its stored outputs and inputs as the engine sends them); the step says how it went.
-    ``original``: the old half of a replacement."""
+    """Delete one resource (its stored outputs and inputs as the engine sends them; the caller unmasks them);
+    the step says how it went. ``original``: the old half of a replacement."""
     step = Step("delete", resource.urn, resource.type, resource.name, olds=resource.inputs, original=original)
     reporter.started(step)
     began = time.monotonic()
@@ -167,9 +169,29 @@ def delete(server: ProviderServer, resource: ResourceState, reporter: Reporter, 
     return step
 
 
-def refresh(server: ProviderServer, resource: ResourceState, reporter: Reporter) -> tuple[Step, ResourceState | None]:
-    """Read one resource: ``refresh`` with the changed outputs when it drifted, ``same`` when not, ``delete``
-    when it is gone (the entry returned is None then)."""
+def _keep_secrets_hidden(state: StackState, which: str, olds: dict[str, Any], news: dict[str, Any],
+                         stored: Mapping[str, Any], masked: dict[str, str], mask: Callable[[str], str]) -> None:
+    """For each property of ``which`` side that held a secret: the stored value when the new one is the same
+    (by digest, or masked), else ``[secret]`` in ``olds`` and ``news`` and the new value's digest in ``masked``."""
+    for key, digest in side(masked, which).items():
+        if key not in news:
+            continue
+        if state.digest(news[key]) == digest or is_masked_copy(stored.get(key), news[key], mask):
+            news[key] = stored.get(key)
+        else:
+            olds[key] = MASK
+            masked[f"{which}.{key}"] = state.digest(news[key])
+            news[key] = MASK
+
+
+def refresh(server: ProviderServer, state: StackState, resource: ResourceState, reporter: Reporter,
+            mask: Callable[[str], str] = str) -> tuple[Step, ResourceState | None]:
+    """Read one resource (its stored outputs and inputs, unmasked by the caller): ``refresh`` with the changed
+    outputs when it drifted, ``same`` when not, ``delete`` when it is gone (the entry returned is None then).
+
+    A property that held a secret (``resource.masked``) is compared by its digest, and when it drifted it is
+    shown and kept as ``[secret]`` (with the new value's digest): the value read may hold a secret this run
+    was not given, which masking could not hide."""
     step = Step("refresh", resource.urn, resource.type, resource.name, olds=resource.outputs)
     began = time.monotonic()
     try:
@@ -183,10 +205,13 @@ def refresh(server: ProviderServer, resource: ResourceState, reporter: Reporter)
         reporter.finished(step, time.monotonic() - began)
         return step, None
     outputs = normalise(dict(found.outs))
-    inputs = normalise(dict(found.inputs)) if found.inputs is not None else resource.inputs
-    step.news = outputs
-    if normalise(resource.outputs) == outputs:
+    inputs = normalise(dict(found.inputs)) if found.inputs is not None else dict(resource.inputs)
+    masked = dict(resource.masked)
+    olds = dict(resource.outputs)
+    _keep_secrets_hidden(state, "outputs", olds, outputs, resource.outputs, masked, mask)
+    _keep_secrets_hidden(state, "inputs", dict(resource.inputs), inputs, resource.inputs, masked, mask)
+    step.olds, step.news = olds, outputs
+    if normalise(olds) == outputs:
         step.op = "same"
     reporter.finished(step, time.monotonic() - began)
-    return step, ResourceState(resource.urn, resource.type, resource.name, found.id, inputs, outputs,
-                               resource.masked)
+    return step, ResourceState(resource.urn, resource.type, resource.name, found.id, inputs, outputs, masked)

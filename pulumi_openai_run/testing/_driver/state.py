@@ -14,11 +14,12 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import MASK
 from .render import normalise
 
 FORMAT = 1
@@ -33,7 +34,8 @@ class ResourceState:
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     masked: dict[str, str] = field(default_factory=dict)
-    """Top-level property -> digest of its real value, for every property stored masked (inputs or outputs)."""
+    """``inputs.<property>`` / ``outputs.<property>`` -> the digest of its real value, for every top-level
+    property stored masked (see :func:`side`)."""
 
 
 @dataclass
@@ -51,6 +53,12 @@ class StackState:
         return hashlib.sha256(f"{self.salt}:{text}".encode()).hexdigest()
 
 
+def side(masked: Mapping[str, str], which: str) -> dict[str, str]:
+    """The digests of one side (``inputs`` or ``outputs``) of a :attr:`ResourceState.masked`, by property."""
+    prefix = f"{which}."
+    return {key[len(prefix):]: digest for key, digest in masked.items() if key.startswith(prefix)}
+
+
 def _mask_value(value: Any, mask: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return mask(value)
@@ -65,16 +73,16 @@ def masked_resource(state: StackState, resource: ResourceState, mask: Callable[[
     """``resource`` as it may be written: secret values masked, a digest for each property that held one."""
     digests = dict(resource.masked)
 
-    def props(values: Mapping[str, Any]) -> dict[str, Any]:
+    def props(values: Mapping[str, Any], which: str) -> dict[str, Any]:
         out = {}
         for key, value in values.items():
             hidden = _mask_value(normalise(value), mask)
             if hidden != normalise(value):
-                digests[key] = state.digest(value)
+                digests[f"{which}.{key}"] = state.digest(value)
             out[key] = hidden
         return out
 
-    inputs, outputs = props(resource.inputs), props(resource.outputs)
+    inputs, outputs = props(resource.inputs, "inputs"), props(resource.outputs, "outputs")
     return ResourceState(resource.urn, resource.type, resource.name, resource.id, inputs, outputs, digests)
 
 
@@ -87,6 +95,39 @@ def unmasked(state: StackState, props: Mapping[str, Any], masked: Mapping[str, s
         if key in out and key in news and state.digest(news[key]) == digest:
             out[key] = news[key]
     return out
+
+
+def _with_secret(value: Any, secret: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(MASK, secret)
+    if isinstance(value, Mapping):
+        return {k: _with_secret(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_secret(v, secret) for v in value]
+    return value
+
+
+def unmasked_by_secrets(state: StackState, props: Mapping[str, Any], masked: Mapping[str, str],
+                        secrets: Iterable[str]) -> dict[str, Any]:
+    """Stored ``props`` with each masked property given back its real value when one of the stack's secret
+    values, put where the mask is, has the stored digest (for the steps that run without the program:
+    refresh, destroy); any other stays masked."""
+    out = dict(props)
+    candidates = sorted(set(secrets), key=len, reverse=True)
+    for key, digest in masked.items():
+        if key not in out:
+            continue
+        for secret in candidates:
+            value = _with_secret(out[key], secret)
+            if state.digest(value) == digest:
+                out[key] = value
+                break
+    return out
+
+
+def is_masked_copy(stored: Any, value: Any, mask: Callable[[str], str]) -> bool:
+    """Whether ``stored`` (as the state file holds it) is ``value`` with its secrets masked."""
+    return bool(normalise(stored) == _mask_value(normalise(value), mask))
 
 
 def load(path: Path, stack: str, project: str) -> StackState:
