@@ -44,6 +44,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -52,7 +53,15 @@ import openai
 
 from pulumi_openai_run._apis.responses import RESPONSES, mapping
 from pulumi_openai_run._core import interrupt
-from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
+from pulumi_openai_run._core.calls import (
+    Caller,
+    describe,
+    error_text,
+    field_errors,
+    follow_events,
+    outcome_unknown,
+    poll_after,
+)
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.tools import ToolError
@@ -179,21 +188,28 @@ class ResponsesBackend:
         streaming gets the plain create (a view). A stream that breaks before it names the response is an
         unknown outcome, handled as a lost answer (see ``_create_exactly_once``)."""
         params = self._request(create, deadline)
-        refused = False
+        ways = _ways_of(self._call.client)
 
         def send(body: dict[str, Any], timeout: float) -> _Opened | RunView:
-            nonlocal refused
-            if not refused:
-                try:
-                    stream = self._responses.create(stream=True, **body, timeout=timeout)
-                except openai.BadRequestError as error:
-                    if not refuses_background_stream(error):
-                        raise
-                    refused = True  # and a retry of this create does not ask again
-                else:
-                    return self._named(stream, create)
-            # refused before anything was made: the same request without the stream is safe to send
-            view = self._send_plain(body, timeout)
+            if ways.needs_input and "input" not in body:
+                body = {**body, "input": []}  # no new message: the conversation's items are the context
+            try:
+                if not ways.no_background_stream:
+                    try:
+                        stream = self._responses.create(stream=True, **body, timeout=timeout)
+                    except openai.BadRequestError as error:
+                        if not refuses_background_stream(error):
+                            raise
+                        ways.no_background_stream = True  # and no later create on this client asks again
+                    else:
+                        return self._named(stream, create)
+                # refused before anything was made: the same request without the stream is safe to send
+                view = self._send_plain(body, timeout)
+            except openai.BadRequestError as error:
+                if "input" in body or not wants_input(error):
+                    raise
+                ways.needs_input = True  # refused before anything was made: safe to send again, with input
+                return send(body, timeout)
             self._named_by(create, view.id)
             return view
 
@@ -486,9 +502,44 @@ class ResponsesBackend:
 
 def _said(error: BaseException | None) -> str:
     """What the API said in an error answer (its body's message)."""
-    body = getattr(error, "body", None)
-    message = body.get("message") if isinstance(body, Mapping) else None
-    return str(message or getattr(error, "message", "") or error)
+    if isinstance(error, openai.APIStatusError):
+        return error_text(error)
+    return str(getattr(error, "message", "") or error)
+
+
+class ServerWays:
+    """What one client's server was seen to refuse, so that later creates send what it takes at once.
+
+    Learnt from its answers, never from its address: a server that answers a background stream with 400
+    naming ``stream`` or ``background`` (OGX: "does not yet support 'stream' and 'background' together") is
+    sent the plain background create; one that answers a create without ``input`` with 400 saying ``input``
+    is required (OGX; OpenAI takes the conversation's items as the context) is sent ``input: []``, which means
+    the same: no new message. Either refusal is made before anything is created, so resending is safe."""
+
+    def __init__(self) -> None:
+        self.no_background_stream = False
+        self.needs_input = False
+
+
+_WAYS: weakref.WeakKeyDictionary[openai.OpenAI, ServerWays] = weakref.WeakKeyDictionary()
+_WAYS_LOCK = threading.Lock()
+
+
+def _ways_of(client: openai.OpenAI) -> ServerWays:
+    with _WAYS_LOCK:
+        ways = _WAYS.get(client)
+        if ways is None:
+            ways = _WAYS[client] = ServerWays()
+        return ways
+
+
+def wants_input(error: openai.BadRequestError) -> bool:
+    """Whether a 400 says the request lacks ``input`` (a field error on ``input``, or ``param: input`` with
+    a message saying it is required or missing)."""
+    if any(field == "input" for field, _ in field_errors(error)):
+        return True
+    said = error_text(error).lower()
+    return getattr(error, "param", None) == "input" and ("required" in said or "missing" in said)
 
 
 class _Unnamed(Exception):
@@ -564,9 +615,9 @@ def refuses_background_stream(error: openai.BadRequestError) -> bool:
     """Whether a 400 says the server does not stream background responses (rather than that the request
     is wrong in another way): it names the ``stream`` or ``background`` parameter, or streaming."""
     param = getattr(error, "param", None)
-    body = error.body if isinstance(error.body, Mapping) else {}
-    message = str(body.get("message") or error.message).lower()
-    return param in ("stream", "background") or "stream" in message
+    if any(field in ("stream", "background") for field, _ in field_errors(error)):
+        return True
+    return param in ("stream", "background") or "stream" in error_text(error).lower()
 
 
 if TYPE_CHECKING:  # mypy holds the class to the interface the lifecycle uses
