@@ -104,10 +104,11 @@ class Caller:
                  ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
         return call(request, deadline, what, self._cap, retryable, ceiling)
 
-    def unless_gone(self, request: Request[T], deadline: Deadline, what: str) -> T | None:
+    def unless_gone(self, request: Request[T], deadline: Deadline, what: str,
+                    retryable: Callable[[BaseException], bool] = is_transient) -> T | None:
         """Like calling this, but ``None`` when the API answers 404: the object (or what holds it) is gone."""
         try:
-            return self(request, deadline, what)
+            return self(request, deadline, what, retryable)
         except ApiError as error:
             if isinstance(error.__cause__, openai.NotFoundError):
                 return None

@@ -71,7 +71,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def _get(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - a loopback URL the user gave
+    with urllib.request.urlopen(url, timeout=5) as answer:
         data: dict[str, Any] = json.loads(answer.read())
         return data
 
@@ -83,11 +83,15 @@ def ogx_url() -> str:
     if not url:
         pytest.fail(f"{ENV} is unset, so there is no OGX to run the real_server tests against: {HOW_TO_RUN}",
                     pytrace=False)
+    models: set[str] = set()
+    problem = ""
     try:
         _get(f"{url}/health")
         models = {model["id"] for model in _get(f"{url}/models")["data"]}
     except (OSError, urllib.error.URLError, ValueError, KeyError) as error:
-        pytest.fail(f"{ENV}={url} does not answer as OGX ({error}): start it with `.ci/ogx start` and set "
+        problem = str(error)
+    if problem:
+        pytest.fail(f"{ENV}={url} does not answer as OGX ({problem}): start it with `.ci/ogx start` and set "
                     f"{ENV}=$(.ci/ogx url)", pytrace=False)
     missing = {FAST_MODEL, SLOW_MODEL} - models
     if missing:

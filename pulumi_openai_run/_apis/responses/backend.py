@@ -59,6 +59,7 @@ from pulumi_openai_run._core.calls import (
     error_text,
     field_errors,
     follow_events,
+    is_transient,
     outcome_unknown,
     poll_after,
 )
@@ -246,8 +247,17 @@ class ResponsesBackend:
         agent_id = inputs.get("assistant_id")
         agent = None
         if agent_id:
-            agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
-                                        deadline, f"read agent {agent_id} (the run's assistant_id)"))
+            try:
+                agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
+                                            deadline, f"read agent {agent_id} (the run's assistant_id)"))
+            except ApiError as error:
+                if not isinstance(error.__cause__, openai.NotFoundError):
+                    raise
+                raise ApiError(
+                    f"{error} Either there is no agent {agent_id}, or the server at openai:baseUrl has no Agents "
+                    "API (/agents): check assistant_id, or leave it out and give the Run its model and "
+                    "instructions instead. Nothing was created."
+                ) from error.__cause__
         try:
             return mapping.create_params(inputs, create.marker.token, agent)
         except ToolError as error:
@@ -470,11 +480,16 @@ class ResponsesBackend:
         try:
             view = self._call.unless_gone(
                 lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
-                deadline, f"cancel response {ref.run_id}",
+                deadline, f"cancel response {ref.run_id}", retryable=_worth_cancelling_again,
             )
         except ApiError as error:
-            if isinstance(error.__cause__, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
-                return self.get(ref, deadline)
+            # it ended meanwhile, nothing to cancel: OpenAI answers 400, OGX 409 ("Cannot cancel response ...
+            # with status 'completed'"); a 409 while it still runs is the API's conflict, and stays an error
+            if isinstance(error.__cause__, openai.BadRequestError | openai.ConflictError):
+                now = self.get(ref, deadline)
+                if isinstance(error.__cause__, openai.BadRequestError) or now is None \
+                        or now.status not in self.active:
+                    return now
             raise
         return self._remember(view) if view is not None else None
 
@@ -505,6 +520,12 @@ def _said(error: BaseException | None) -> str:
     if isinstance(error, openai.APIStatusError):
         return error_text(error)
     return str(getattr(error, "message", "") or error)
+
+
+def _worth_cancelling_again(error: BaseException) -> bool:
+    """A cancel's transient errors, but a 409: a server may answer that for a response that has ended (OGX),
+    which cancelling again cannot change; :meth:`ResponsesBackend.cancel` looks at the response instead."""
+    return is_transient(error) and not isinstance(error, openai.ConflictError)
 
 
 class ServerWays:
