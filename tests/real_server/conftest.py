@@ -50,11 +50,19 @@ def _asked_for(config: pytest.Config) -> bool:
     return re.search(r"(?<!not )\breal_server\b", expression) is not None
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    mine = [item for item in items if HERE in item.path.resolve().parents]
-    for item in mine:
+def _here(item: pytest.Item) -> bool:
+    return HERE in item.path.resolve().parents
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if _here(item):
         for mark in MARKS:
             item.add_marker(mark)
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k: only what they left is deselected (and counted) here
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mine = [item for item in items if _here(item)]
     if os.environ.get(ENV) or not mine or _asked_for(config):
         return
     chosen = set(mine)

@@ -6,6 +6,7 @@ played through the dynamic-provider server against OGX (and, for the fake, by th
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,8 +15,11 @@ import openai
 import pytest
 
 from pulumi_openai_run import Assistant, AssistantProvider, Message, Run
+from pulumi_openai_run._apis.responses.backend import ResponsesBackend
 from pulumi_openai_run._core.calls import error_text
+from pulumi_openai_run._core.waiting import Deadline
 from pulumi_openai_run._objects.assistant import NO_AGENTS_API
+from pulumi_openai_run._runs.backend import RunRef
 from pulumi_openai_run.testing import FakeOpenAI, ProviderError, ProviderServer, RunScript, serialized_provider, urn
 from tests.real_server.conftest import API_KEY, FAST_MODEL
 from tests.real_server.test_ogx_lifecycle import RUN_URN, WINDOW, new_thread, up
@@ -168,12 +172,19 @@ def test_cancelling_a_finished_response(sides: dict[str, httpx2.Client], fake: F
     """OpenAI refuses to cancel a finished response with 400; OGX with 409 (which the provider otherwise
     retries as a conflict). The provider reads the response on either and finds nothing left to cancel: a
     destroy whose state still says in progress deletes the finished response."""
-    statuses = {}
+    statuses, finished = {}, ""
     for side, client in sides.items():
         made = client.post("/responses", json={"model": model_of(side), "input": "Hi", "store": True})
         assert made.status_code == 200 and made.json()["status"] == "completed", made.text
         statuses[side] = client.post(f"/responses/{made.json()['id']}/cancel").status_code
+        finished = made.json()["id"]  # OGX's, the last side
     assert statuses == {"openai": 400, "ogx": 409}
+
+    # the provider's cancel of it (as when it finishes between destroy's look and its cancel): no retries
+    started = time.monotonic()
+    view = ResponsesBackend(ogx).cancel(RunRef(finished, None), Deadline(WINDOW))
+    assert view is not None and (view.id, view.status) == (finished, "completed")
+    assert time.monotonic() - started < 5  # a 409 is otherwise retried, with backoff, for 120 s
 
     thread_id, _ = new_thread(engine, blobs)
     inputs = {"thread_id": thread_id, "model": FAST_MODEL, "input": "Quick.", "__provider": blobs["run"]}
@@ -188,8 +199,6 @@ def test_cancelling_a_finished_response(sides: dict[str, httpx2.Client], fake: F
 
 def _until_done(ogx: openai.OpenAI, response_id: str) -> str:
     """The response's status once it is no longer queued or in progress (OGX offers nothing to await)."""
-    import time
-
     deadline = time.monotonic() + WINDOW
     while (status := str(ogx.responses.retrieve(response_id).status)) in ("queued", "in_progress"):
         assert time.monotonic() < deadline, f"{response_id} still {status}"

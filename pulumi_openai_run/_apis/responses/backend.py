@@ -44,7 +44,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -542,15 +541,18 @@ class ServerWays:
         self.needs_input = False
 
 
-_WAYS: weakref.WeakKeyDictionary[openai.OpenAI, ServerWays] = weakref.WeakKeyDictionary()
+_WAYS_ATTRIBUTE = "_pulumi_openai_run_server_ways"
 _WAYS_LOCK = threading.Lock()
 
 
-def _ways_of(client: openai.OpenAI) -> ServerWays:
+def _ways_of(client: Any) -> ServerWays:
+    """The :class:`ServerWays` of ``client``'s server, kept on the client itself: it lives as long as the
+    client (one per configured provider), and a new client (a new configuration) learns afresh."""
     with _WAYS_LOCK:
-        ways = _WAYS.get(client)
-        if ways is None:
-            ways = _WAYS[client] = ServerWays()
+        ways = getattr(client, _WAYS_ATTRIBUTE, None)
+        if not isinstance(ways, ServerWays):
+            ways = ServerWays()
+            setattr(client, _WAYS_ATTRIBUTE, ways)
         return ways
 
 
