@@ -476,20 +476,24 @@ class ResponsesBackend:
         finished = self._finished.get(ref.run_id)
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
+        what = f"cancel response {ref.run_id}"
+
+        def cancel(timeout: float) -> RunView:
+            return _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout)))
+
         try:
-            view = self._call.unless_gone(
-                lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
-                deadline, f"cancel response {ref.run_id}", retryable=_worth_cancelling_again,
-            )
+            view = self._call.unless_gone(cancel, deadline, what, retryable=_worth_cancelling_again)
         except ApiError as error:
             # it ended meanwhile, nothing to cancel: OpenAI answers 400, OGX 409 ("Cannot cancel response ...
-            # with status 'completed'"); a 409 while it still runs is the API's conflict, and stays an error
-            if isinstance(error.__cause__, openai.BadRequestError | openai.ConflictError):
-                now = self.get(ref, deadline)
-                if isinstance(error.__cause__, openai.BadRequestError) or now is None \
-                        or now.status not in self.active:
-                    return now
-            raise
+            # with status 'completed'"); a 409 while it still runs is a conflict, retried as any other
+            if isinstance(error.__cause__, openai.BadRequestError):
+                return self.get(ref, deadline)
+            if not isinstance(error.__cause__, openai.ConflictError):
+                raise
+            now = self.get(ref, deadline)
+            if now is None or now.status not in self.active:
+                return now
+            view = self._call.unless_gone(cancel, deadline, what)
         return self._remember(view) if view is not None else None
 
     def delete_stored(self, ref: RunRef, deadline: Deadline) -> None:
@@ -522,8 +526,8 @@ def _said(error: BaseException | None) -> str:
 
 
 def _worth_cancelling_again(error: BaseException) -> bool:
-    """A cancel's transient errors, but a 409: a server may answer that for a response that has ended (OGX),
-    which cancelling again cannot change; :meth:`ResponsesBackend.cancel` looks at the response instead."""
+    """A cancel's transient errors but a 409, which a server may answer for a response that has ended (OGX):
+    :meth:`ResponsesBackend.cancel` looks at the response first, and retries only while it still runs."""
     return is_transient(error) and not isinstance(error, openai.ConflictError)
 
 
