@@ -87,6 +87,9 @@ def test_a_message_then_a_run_without_input_answers_the_conversation(
     message_id, message = up(engine, MESSAGE_URN, message_inputs)
     assert message_id.startswith("msg_") and message["object"] == "conversation.item"
     assert engine.read(MESSAGE_URN, message_id, message, message_inputs).outs == message
+    # import: OGX answers the item's content as the string it was sent (OpenAI: a list of parts); same input
+    imported = engine.read(MESSAGE_URN, message_id, {}, {"thread_id": thread_id, "__provider": blobs["message"]})
+    assert imported.inputs is not None and imported.inputs["content"] == message_inputs["content"]
 
     inputs = {"thread_id": thread_id, "model": FAST_MODEL, "instructions": "Answer briefly.",
               "completion_window": WINDOW, "metadata": {"team": "docs"}, "__provider": blobs["run"]}
@@ -98,6 +101,10 @@ def test_a_message_then_a_run_without_input_answers_the_conversation(
     assert state["message_ids"] and state["steps"][0]["type"] == "message"
     stored = ogx.responses.retrieve(run_id)
     assert stored.metadata is not None and stored.metadata["team"] == "docs"
+    # import, with the conversation named (OGX's response does not name it; OpenAI's does)
+    imported = engine.read(RUN_URN, run_id, {}, {"thread_id": thread_id, "__provider": blobs["run"]})
+    assert imported.id == run_id and imported.outs["reply"] == state["reply"]
+    assert imported.inputs is not None and imported.inputs["thread_id"] == thread_id
     newest = ogx.conversations.items.list(thread_id, order="desc", limit=1).data[0]
     assert newest.id == state["message_ids"][-1]  # the reply joined the conversation
 
