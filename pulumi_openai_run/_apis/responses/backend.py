@@ -12,6 +12,12 @@ is polled instead), cancelled with
 immutable: there is no update. All mapping lives in ``mapping.py`` (pure); this module is the
 I/O edge, with the same retry policy as the Assistants backend.
 
+Servers that depart from OpenAI (OGX, see ``tests/real_server/``) are met by what they answer, never by
+their address, and what a client's server refused is remembered for its later creates (:class:`ServerWays`):
+a refused background stream gets the plain background create; a create refused for want of ``input`` (a
+Run with none: the conversation is the context) is sent ``input: []``. A cancel answered 409 looks at the
+response: ended, there is nothing to cancel.
+
 Creating exactly once. The Responses API cannot list responses, and a conversation's items do not
 name the response that made them, so a response whose id was never learnt cannot be looked up by its
 marker as a run can. So the id is learnt at once: every create (polled or followed) is sent with
