@@ -4,6 +4,7 @@ take, and the error a user sees when it still fails. Every API call of the packa
 
 from __future__ import annotations
 
+import ast
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -103,10 +104,11 @@ class Caller:
                  ceiling: float | None = TRANSIENT_RETRY_CEILING) -> T:
         return call(request, deadline, what, self._cap, retryable, ceiling)
 
-    def unless_gone(self, request: Request[T], deadline: Deadline, what: str) -> T | None:
+    def unless_gone(self, request: Request[T], deadline: Deadline, what: str,
+                    retryable: Callable[[BaseException], bool] = is_transient) -> T | None:
         """Like calling this, but ``None`` when the API answers 404: the object (or what holds it) is gone."""
         try:
-            return self(request, deadline, what)
+            return self(request, deadline, what, retryable)
         except ApiError as error:
             if isinstance(error.__cause__, openai.NotFoundError):
                 return None
@@ -161,9 +163,44 @@ def describe(error: BaseException) -> str:
 
 
 def api_error(what: str, error: openai.APIStatusError) -> ApiError:
+    return ApiError(f"Could not {what}: {error_text(error)} (HTTP {error.status_code}).")
+
+
+def error_text(error: openai.APIStatusError) -> str:
+    """What the server said, in its own words, whichever way it says it: OpenAI's ``{"error": {"message"}}``
+    (openai hands over the inner object as ``body``), a FastAPI server's ``{"detail": "..."}`` or
+    ``{"detail": [{"loc": [...], "msg": ...}]}``, or a validation message that is a printed
+    ``{'errors': [{'loc': [...], 'msg': ...}]}`` (OGX). Field errors read ``field: problem``."""
+    fields = field_errors(error)
+    if fields:
+        return "; ".join(f"{field}: {problem}" if field else problem for field, problem in fields)
     body = error.body if isinstance(error.body, Mapping) else {}
-    message = body.get("message") or error.message
-    return ApiError(f"Could not {what}: {message} (HTTP {error.status_code}).")
+    for key in ("message", "detail"):
+        if isinstance(body.get(key), str) and body[key]:
+            return str(body[key])
+    return error.message
+
+
+def field_errors(error: openai.APIStatusError) -> list[tuple[str, str]]:
+    """The ``(field, problem)`` pairs of a validation error's body (FastAPI's ``detail`` list, or OGX's printed
+    ``{'errors': [...]}`` message); the field is its path without ``body``, dotted (``input``, ``metadata.k``).
+    Empty when the body has none."""
+    body = error.body if isinstance(error.body, Mapping) else {}
+    entries: Any = body.get("detail")
+    message = body.get("message")
+    if not isinstance(entries, list) and isinstance(message, str) and message.startswith("{'errors'"):
+        try:
+            entries = ast.literal_eval(message).get("errors")
+        except (ValueError, SyntaxError, AttributeError):
+            entries = None
+    if not isinstance(entries, list):
+        return []
+    found = []
+    for entry in entries:
+        if isinstance(entry, Mapping) and isinstance(entry.get("msg"), str):
+            loc = [str(part) for part in entry.get("loc") or () if part != "body"]
+            found.append((".".join(loc), str(entry["msg"])))
+    return found
 
 
 def connection_error(what: str, error: openai.APIConnectionError) -> ApiError:

@@ -310,6 +310,13 @@ NOT_ON_AN_AGENT = {
 }
 """The Assistant's inputs an agent object lacks, and where each setting goes now."""
 
+NO_AGENTS_API = (
+    "The server at openai:baseUrl has no Agents API (POST /agents answered 404), so an Assistant cannot be made "
+    "there on the Responses API: give each Run its model and instructions (and tools) instead of an "
+    "assistant_id, or use a server that has the Agents API."
+)
+"""What a create of an agent that answers 404 adds: the server lacks the endpoint (OGX has none)."""
+
 AGENT = ObjectKind(
     noun="agent",
     resource="Assistant",
@@ -321,6 +328,7 @@ AGENT = ObjectKind(
     to_api={"tools": normalize_agent_tools, "metadata": dict, "reasoning": reasoning_to_api,
             "text": normalize_text},
     import_hint="Assistant.get(name, '<agent id>', api='responses')",
+    absent_hint=NO_AGENTS_API,
     refuses=NOT_ON_AN_AGENT,
 )
 

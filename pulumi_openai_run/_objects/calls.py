@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from openai import OpenAI
+from openai import NotFoundError, OpenAI
 
 from pulumi_openai_run._core.calls import Caller, is_transient, outcome_unknown
 from pulumi_openai_run._core.errors import ApiError
@@ -78,6 +78,8 @@ class ObjectApi:
         try:
             return self._call(attempt, deadline, f"create the {kind.noun}", retryable)
         except ApiError as error:
+            if kind.absent_hint and isinstance(error.__cause__, NotFoundError):
+                raise ApiError(f"{error} {kind.absent_hint}") from error.__cause__
             if kind.busy_hint and any(words in str(error) for words in _BUSY):
                 raise ApiError(f"{error} {kind.busy_hint}") from error.__cause__
             if token is None and kind.lost_create == "find" and error.__cause__ is not None \

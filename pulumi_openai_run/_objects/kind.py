@@ -67,6 +67,8 @@ class ObjectKind:
     """For ``lost_create="match"``: whether an API object is what this create body would have made."""
     import_hint: str = ""
     """How to import one, for errors: ``Message.get(name, 'msg_...', thread_id='thread_...')``."""
+    absent_hint: str = ""
+    """What to say when a create answers 404: the server has no endpoint for this kind (OGX has no ``/agents``)."""
     busy_hint: str = ""
     """What to do when a create fails because a run on the thread (a response on the conversation) is active."""
     refuses: Mapping[str, str] = field(default_factory=dict)

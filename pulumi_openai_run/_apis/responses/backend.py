@@ -12,6 +12,12 @@ is polled instead), cancelled with
 immutable: there is no update. All mapping lives in ``mapping.py`` (pure); this module is the
 I/O edge, with the same retry policy as the Assistants backend.
 
+Servers that depart from OpenAI (OGX, see ``tests/real_server/``) are met by what they answer, never by
+their address, and what a client's server refused is remembered for its later creates (:class:`ServerWays`):
+a refused background stream gets the plain background create; a create refused for want of ``input`` (a
+Run with none: the conversation is the context) is sent ``input: []``. A cancel answered 409 looks at the
+response: ended, there is nothing to cancel.
+
 Creating exactly once. The Responses API cannot list responses, and a conversation's items do not
 name the response that made them, so a response whose id was never learnt cannot be looked up by its
 marker as a run can. So the id is learnt at once: every create (polled or followed) is sent with
@@ -52,7 +58,16 @@ import openai
 
 from pulumi_openai_run._apis.responses import RESPONSES, mapping
 from pulumi_openai_run._core import interrupt
-from pulumi_openai_run._core.calls import Caller, describe, follow_events, outcome_unknown, poll_after
+from pulumi_openai_run._core.calls import (
+    Caller,
+    describe,
+    error_text,
+    field_errors,
+    follow_events,
+    is_transient,
+    outcome_unknown,
+    poll_after,
+)
 from pulumi_openai_run._core.errors import ApiError
 from pulumi_openai_run._core.json import api_dict
 from pulumi_openai_run._core.tools import ToolError
@@ -179,21 +194,28 @@ class ResponsesBackend:
         streaming gets the plain create (a view). A stream that breaks before it names the response is an
         unknown outcome, handled as a lost answer (see ``_create_exactly_once``)."""
         params = self._request(create, deadline)
-        refused = False
+        ways = _ways_of(self._call.client)
 
         def send(body: dict[str, Any], timeout: float) -> _Opened | RunView:
-            nonlocal refused
-            if not refused:
-                try:
-                    stream = self._responses.create(stream=True, **body, timeout=timeout)
-                except openai.BadRequestError as error:
-                    if not refuses_background_stream(error):
-                        raise
-                    refused = True  # and a retry of this create does not ask again
-                else:
-                    return self._named(stream, create)
-            # refused before anything was made: the same request without the stream is safe to send
-            view = self._send_plain(body, timeout)
+            if ways.needs_input and "input" not in body:
+                body = {**body, "input": []}  # no new message: the conversation's items are the context
+            try:
+                if not ways.no_background_stream:
+                    try:
+                        stream = self._responses.create(stream=True, **body, timeout=timeout)
+                    except openai.BadRequestError as error:
+                        if not refuses_background_stream(error):
+                            raise
+                        ways.no_background_stream = True  # and no later create on this client asks again
+                    else:
+                        return self._named(stream, create)
+                # refused before anything was made: the same request without the stream is safe to send
+                view = self._send_plain(body, timeout)
+            except openai.BadRequestError as error:
+                if "input" in body or not wants_input(error):
+                    raise
+                ways.needs_input = True  # refused before anything was made: safe to send again, with input
+                return send(body, timeout)
             self._named_by(create, view.id)
             return view
 
@@ -230,8 +252,17 @@ class ResponsesBackend:
         agent_id = inputs.get("assistant_id")
         agent = None
         if agent_id:
-            agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
-                                        deadline, f"read agent {agent_id} (the run's assistant_id)"))
+            try:
+                agent = api_dict(self._call(lambda timeout: self._agents.retrieve(agent_id, timeout=timeout),
+                                            deadline, f"read agent {agent_id} (the run's assistant_id)"))
+            except ApiError as error:
+                if not isinstance(error.__cause__, openai.NotFoundError):
+                    raise
+                raise ApiError(
+                    f"{error} Either there is no agent {agent_id}, or the server at openai:baseUrl has no Agents "
+                    "API (/agents): check assistant_id, or leave it out and give the Run its model and "
+                    "instructions instead. Nothing was created."
+                ) from error.__cause__
         try:
             return mapping.create_params(inputs, create.marker.token, agent)
         except ToolError as error:
@@ -451,15 +482,24 @@ class ResponsesBackend:
         finished = self._finished.get(ref.run_id)
         if finished is not None:  # e.g. completed with function calls: nothing runs any more
             return finished
+        what = f"cancel response {ref.run_id}"
+
+        def cancel(timeout: float) -> RunView:
+            return _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout)))
+
         try:
-            view = self._call.unless_gone(
-                lambda timeout: _view(api_dict(self._responses.cancel(ref.run_id, timeout=timeout))),
-                deadline, f"cancel response {ref.run_id}",
-            )
+            view = self._call.unless_gone(cancel, deadline, what, retryable=_worth_cancelling_again)
         except ApiError as error:
-            if isinstance(error.__cause__, openai.BadRequestError):  # it ended meanwhile: nothing to cancel
+            # it ended meanwhile, nothing to cancel: OpenAI answers 400, OGX 409 ("Cannot cancel response ...
+            # with status 'completed'"); a 409 while it still runs is a conflict, retried as any other
+            if isinstance(error.__cause__, openai.BadRequestError):
                 return self.get(ref, deadline)
-            raise
+            if not isinstance(error.__cause__, openai.ConflictError):
+                raise
+            now = self.get(ref, deadline)
+            if now is None or now.status not in self.active:
+                return now
+            view = self._call.unless_gone(cancel, deadline, what)
         return self._remember(view) if view is not None else None
 
     def delete_stored(self, ref: RunRef, deadline: Deadline) -> None:
@@ -486,9 +526,53 @@ class ResponsesBackend:
 
 def _said(error: BaseException | None) -> str:
     """What the API said in an error answer (its body's message)."""
-    body = getattr(error, "body", None)
-    message = body.get("message") if isinstance(body, Mapping) else None
-    return str(message or getattr(error, "message", "") or error)
+    if isinstance(error, openai.APIStatusError):
+        return error_text(error)
+    return str(getattr(error, "message", "") or error)
+
+
+def _worth_cancelling_again(error: BaseException) -> bool:
+    """A cancel's transient errors but a 409, which a server may answer for a response that has ended (OGX):
+    :meth:`ResponsesBackend.cancel` looks at the response first, and retries only while it still runs."""
+    return is_transient(error) and not isinstance(error, openai.ConflictError)
+
+
+class ServerWays:
+    """What one client's server was seen to refuse, so that later creates send what it takes at once.
+
+    Learnt from its answers, never from its address: a server that answers a background stream with 400
+    naming ``stream`` or ``background`` (OGX: "does not yet support 'stream' and 'background' together") is
+    sent the plain background create; one that answers a create without ``input`` with 400 saying ``input``
+    is required (OGX; OpenAI takes the conversation's items as the context) is sent ``input: []``, which means
+    the same: no new message. Either refusal is made before anything is created, so resending is safe."""
+
+    def __init__(self) -> None:
+        self.no_background_stream = False
+        self.needs_input = False
+
+
+_WAYS_ATTRIBUTE = "_pulumi_openai_run_server_ways"
+_WAYS_LOCK = threading.Lock()
+
+
+def _ways_of(client: Any) -> ServerWays:
+    """The :class:`ServerWays` of ``client``'s server, kept on the client itself: it lives as long as the
+    client (one per configured provider), and a new client (a new configuration) learns afresh."""
+    with _WAYS_LOCK:
+        ways = getattr(client, _WAYS_ATTRIBUTE, None)
+        if not isinstance(ways, ServerWays):
+            ways = ServerWays()
+            setattr(client, _WAYS_ATTRIBUTE, ways)
+        return ways
+
+
+def wants_input(error: openai.BadRequestError) -> bool:
+    """Whether a 400 says the request lacks ``input`` (a field error on ``input``, or ``param: input`` with
+    a message saying it is required or missing)."""
+    if any(field == "input" for field, _ in field_errors(error)):
+        return True
+    said = error_text(error).lower()
+    return getattr(error, "param", None) == "input" and ("required" in said or "missing" in said)
 
 
 class _Unnamed(Exception):
@@ -564,9 +648,9 @@ def refuses_background_stream(error: openai.BadRequestError) -> bool:
     """Whether a 400 says the server does not stream background responses (rather than that the request
     is wrong in another way): it names the ``stream`` or ``background`` parameter, or streaming."""
     param = getattr(error, "param", None)
-    body = error.body if isinstance(error.body, Mapping) else {}
-    message = str(body.get("message") or error.message).lower()
-    return param in ("stream", "background") or "stream" in message
+    if any(field in ("stream", "background") for field, _ in field_errors(error)):
+        return True
+    return param in ("stream", "background") or "stream" in error_text(error).lower()
 
 
 if TYPE_CHECKING:  # mypy holds the class to the interface the lifecycle uses
