@@ -15,7 +15,7 @@ def test_a_restored_fake_serves_what_the_snapshot_held() -> None:
     assistant = fake.create_assistant(instructions="Answer.")
     thread = fake.create_thread(["hi"])
     conversation = fake.create_conversation(["yo"])
-    with httpx2.Client(transport=fake.transport(), base_url="http://fake/v1",
+    with httpx2.Client(transport=fake.transport(), base_url="http://127.0.0.1/v1",
                        headers={"Authorization": f"Bearer {fake.api_key}", "OpenAI-Beta": "assistants=v2"}) as client:
         run = client.post(f"/threads/{thread['id']}/runs", json={"assistant_id": assistant["id"]}).json()
         response = client.post("/responses", json={"model": "gpt-6-astra", "input": "hi", "background": True,
